@@ -1,0 +1,62 @@
+# ASSIST: every target bootstraps .venv itself. See README.md.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PORT   ?= 5000
+export DEMO_PASSWORD ?= Demo-Password-2026
+
+.PHONY: run test e2e bench lint translations chromium postgres clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.runtime: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e .
+	@touch $@
+
+$(VENV)/.dev: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e '.[dev]'
+	@touch $@ $(VENV)/.runtime
+
+## make run: install, migrate, seed the demo data and serve on 127.0.0.1:$(PORT) with the embedded SQLite.
+run: $(VENV)/.runtime
+	@export ASSIST_ENV=$${ASSIST_ENV:-development}; \
+	$(BIN)/flask --app wsgi migrate && \
+	$(BIN)/flask --app wsgi seed-demo && \
+	echo "" && \
+	echo "  ASSIST portal:  http://127.0.0.1:$(PORT)/" && \
+	echo "  Employer login: employer@demo.assist.test / $$DEMO_PASSWORD" && \
+	echo "  Officer login:  officer@demo.assist.test / $$DEMO_PASSWORD  (back office at /officer/)" && \
+	echo "  Emails are printed here (MAIL_BACKEND=console)." && \
+	echo "" && \
+	PORT=$(PORT) exec $(BIN)/python -m webapp.serve
+
+## make test: the whole suite on SQLite (core, web, browser), then store and service tests on PostgreSQL.
+test: $(VENV)/.dev chromium postgres
+	$(BIN)/ruff check .
+	$(BIN)/pytest -q
+	scripts/pg-throwaway.sh $(BIN)/pytest -q -m store
+
+e2e: $(VENV)/.dev chromium
+	$(BIN)/pytest -q tests/e2e
+
+bench: $(VENV)/.dev chromium
+	$(BIN)/python -m tests.bench
+
+lint: $(VENV)/.dev
+	$(BIN)/ruff check .
+
+translations: $(VENV)/.dev
+	$(BIN)/python scripts/i18n.py
+
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null; }
+
+postgres:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql >/dev/null; }
+
+clean:
+	rm -rf $(VENV) instance .pg

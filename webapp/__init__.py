@@ -1,0 +1,84 @@
+"""The ASSIST portal: `create_app()` builds the Flask application from the environment."""
+
+import logging
+import uuid
+
+from flask import Flask, g
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from webapp import access, assets, cli, config, db, errors, i18n, mailer, security
+from webapp.extensions import babel, compress, csrf, htmx, login_manager
+from webapp.services import hashing
+
+
+def create_app(overrides: dict | None = None) -> Flask:
+    """Application factory (flaskr style): configuration, extensions, blueprints, error pages, CLI."""
+    app = Flask(__name__, static_folder=None)
+    app.config.update(config.from_environment(overrides))
+    config.check(app.config)
+    app.config.setdefault("LOGIN_URL", app.config["PUBLIC_URL"].rstrip("/") + "/employer/login")
+    hashing.configure(app.config["ARGON2_PROFILE"])
+    register_extensions(app)
+    register_blueprints(app)
+    errors.init_app(app)
+    register_request_id(app)
+    register_mail_worker(app)
+    cli.init_app(app)
+    if app.config["TRUSTED_PROXIES"]:
+        n = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
+    assets.init_app(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    db.init_app(app)
+    csrf.init_app(app)
+    htmx.init_app(app)
+    app.config.setdefault("COMPRESS_MIMETYPES", ["text/html", "text/css", "application/javascript",
+                                                  "application/json", "text/plain", "text/csv"])
+    app.config.setdefault("COMPRESS_ALGORITHM", ["br", "gzip"])
+    compress.init_app(app)
+    i18n.prepare(app)
+    babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=lambda: "Asia/Kuala_Lumpur")
+    i18n.init_app(app)
+    login_manager.init_app(app)
+    login_manager.session_protection = None  # the server-side session row is the protection
+    security.init_app(app)
+    access.init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from webapp.views import auth, employer, officer, portal_id, public
+
+    for module in (public, auth, portal_id, officer, employer):
+        app.register_blueprint(module.bp)
+
+
+def register_request_id(app: Flask) -> None:
+    """A correlation id on every request: in the logs, in the X-Request-ID header and on error pages."""
+
+    @app.before_request
+    def assign():
+        g.request_id = uuid.uuid4().hex[:12]
+
+    @app.after_request
+    def expose(response):
+        if "request_id" in g:
+            response.headers["X-Request-ID"] = g.request_id
+        return response
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+def register_mail_worker(app: Flask) -> None:
+    """Start the outbox delivery thread with the first request (not for CLI commands)."""
+    if not app.config["MAIL_WORKER"]:
+        return
+    state = {"started": False}
+
+    @app.before_request
+    def start_once():
+        if not state["started"]:
+            state["started"] = True
+            mailer.start_worker(app.config)

@@ -1,0 +1,95 @@
+"""Commands for the branch administrator: `flask --app wsgi <command>`."""
+
+import os
+import sqlite3
+from pathlib import Path
+
+import click
+from playhouse.migrations import Runner
+
+from webapp import mailer
+from webapp.config import ROOT
+from webapp.db import database, is_sqlite
+from webapp.models import User, utcnow
+from webapp.services import auth, hashing
+
+MIGRATIONS = ROOT / "migrations"
+DEMO_EMPLOYER = "employer@demo.assist.test"
+DEMO_OFFICER = "officer@demo.assist.test"
+
+
+def apply_migrations() -> list[str]:
+    """Apply every pending migration in migrations/; returns the names applied."""
+    with database.connection_context():
+        return Runner(database, directory=str(MIGRATIONS)).up()
+
+
+def seed_demo(password: str) -> None:
+    """The demo officer and employer user, both active with `password` (idempotent)."""
+    now = utcnow()
+    with database.connection_context(), database.atomic():
+        for email, name, role in ((DEMO_OFFICER, "Pegawai Demo", "officer"),
+                                  (DEMO_EMPLOYER, "Majikan Demo", "employer")):
+            user = User.get_or_none(User.email == email) or User(email=email, name=name, role=role)
+            if not user.id or not hashing.verify(user.password_hash, password):
+                user.password_hash = hashing.hash_password(password)
+            user.password_is_temporary = False
+            user.temp_password_expires_at = None
+            user.password_changed_at = user.password_changed_at or now
+            user.terms_accepted_at = user.terms_accepted_at or now
+            user.save()
+
+
+def init_app(app) -> None:
+    @app.cli.command("migrate")
+    def migrate_command():
+        """Apply pending database migrations."""
+        applied = apply_migrations()
+        click.echo("Applied: " + ", ".join(applied) if applied else "Database is up to date.")
+
+    @app.cli.command("seed-demo")
+    def seed_demo_command():
+        """Create the demo officer and employer (password from DEMO_PASSWORD)."""
+        password = os.environ.get("DEMO_PASSWORD", "Demo-Password-2026")
+        seed_demo(password)
+        click.echo(f"Demo logins ready: {DEMO_EMPLOYER} and {DEMO_OFFICER} (password from DEMO_PASSWORD).")
+
+    @app.cli.command("create-officer")
+    @click.argument("email")
+    @click.option("--name", default="PERKESO Officer", help="The officer's name as shown in the back office.")
+    def create_officer_command(email, name):
+        """Create an officer with a temporary password, printed once here."""
+        email = auth.normalize_email(email)
+        with database.connection_context(), database.atomic():
+            if User.select().where(User.email == email).exists():
+                raise click.ClickException(f"{email} already has a portal account.")
+            user = User(email=email, name=name, role="officer")
+            password = auth.issue_temporary_password(user, app.config)
+            user.save()
+        click.echo(f"Officer {email} created. Temporary password (shown once): {password}")
+
+    @app.cli.command("deliver-mail")
+    @click.option("--loop", is_flag=True, help="Keep delivering (run as a service beside gunicorn).")
+    def deliver_mail_command(loop):
+        """Send the queued emails (with retries)."""
+        if loop:
+            mailer.start_worker(app.config).join()
+        click.echo(f"Sent {mailer.deliver_once(app.config)} message(s).")
+
+    @app.cli.command("backup")
+    @click.argument("target", type=click.Path(dir_okay=False))
+    def backup_command(target):
+        """Copy the SQLite database safely while the portal runs (online backup API + integrity check)."""
+        if not is_sqlite():
+            raise click.ClickException("backup is for SQLite; use pg_dump for PostgreSQL.")
+        Path(target).parent.mkdir(parents=True, exist_ok=True)
+        with database.connection_context():
+            destination = sqlite3.connect(target)
+            try:
+                database.connection().backup(destination, pages=1024, sleep=0.05)
+                result = destination.execute("PRAGMA integrity_check").fetchone()[0]
+            finally:
+                destination.close()
+        if result != "ok":
+            raise click.ClickException(f"The copy failed its integrity check: {result}")
+        click.echo(f"Backup written to {target} (integrity check ok).")

@@ -1,0 +1,84 @@
+"""Configuration from the environment. Every variable is listed in README.md."""
+
+import ipaddress
+import os
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+INSECURE_KEYS = {"", "dev", "change-me", "development-only-secret"}
+
+
+def _bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _networks(value: str) -> list:
+    return [ipaddress.ip_network(part.strip(), strict=False) for part in value.split(",") if part.strip()]
+
+
+def from_environment(overrides: dict | None = None) -> dict:
+    """Build the Flask config dict: environment first, then `overrides` (used by tests)."""
+    env = os.environ.get("ASSIST_ENV", "production")
+    instance = Path(os.environ.get("ASSIST_INSTANCE", ROOT / "instance"))
+    secure_cookies = _bool("SESSION_COOKIE_SECURE", env == "production")
+    config = {
+        "ASSIST_ENV": env,
+        "INSTANCE_DIR": str(instance),
+        "SECRET_KEY": os.environ.get("SECRET_KEY", "development-only-secret" if env != "production" else ""),
+        "DATABASE_URL": os.environ.get("DATABASE_URL", f"sqlite:///{instance / 'assist.sqlite3'}"),
+        "UPLOAD_DIR": os.environ.get("UPLOAD_DIR", str(instance / "uploads")),
+        "PUBLIC_URL": os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000"),
+        # Sessions: a signed cookie that names a server-side session row (revocable).
+        "SESSION_COOKIE_NAME": "__Host-session" if secure_cookies else "assist-session",
+        "SESSION_COOKIE_SECURE": secure_cookies,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "PERMANENT_SESSION_LIFETIME": timedelta(hours=12),
+        "IDLE_TIMEOUT": timedelta(minutes=int(os.environ.get("IDLE_TIMEOUT_MINUTES", "30"))),
+        "ABSOLUTE_TIMEOUT": timedelta(hours=12),
+        "KIOSK_MODE": _bool("KIOSK_MODE", False),
+        "KIOSK_NETWORKS": _networks(os.environ.get("KIOSK_NETWORKS", "")),
+        "KIOSK_IDLE_TIMEOUT": timedelta(minutes=3),
+        "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", "0")),
+        # Uploads: 5 MiB per document; a little more for the rest of the form.
+        "MAX_DOCUMENT_BYTES": 5 * 1024 * 1024,
+        "MAX_CONTENT_LENGTH": 5 * 1024 * 1024 + 64 * 1024,
+        # CSRF: Flask-WTF, token in a meta tag for htmx, field for plain forms.
+        "WTF_CSRF_TIME_LIMIT": 12 * 3600,
+        # Mail: an outbox table delivered over SMTP; "console" prints instead (development).
+        "MAIL_BACKEND": os.environ.get("MAIL_BACKEND", "console" if env == "development" else "smtp"),
+        "MAIL_SERVER": os.environ.get("MAIL_SERVER", "127.0.0.1"),
+        "MAIL_PORT": int(os.environ.get("MAIL_PORT", "25")),
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME", ""),
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD", ""),
+        "MAIL_STARTTLS": _bool("MAIL_STARTTLS", False),
+        "MAIL_SENDER": os.environ.get("MAIL_SENDER", "ASSIST PERKESO <no-reply@assist.perkeso.test>"),
+        "MAIL_WORKER": _bool("MAIL_WORKER", True),
+        "MAIL_POLL_SECONDS": float(os.environ.get("MAIL_POLL_SECONDS", "5")),
+        # Password hashing: argon2id, RFC 9106 low-memory profile unless tests ask for the cheapest.
+        "ARGON2_PROFILE": os.environ.get("ARGON2_PROFILE", "RFC_9106_LOW_MEMORY"),
+        "TEMP_PASSWORD_LIFETIME": timedelta(hours=72),
+        "RESET_LINK_LIFETIME": timedelta(minutes=30),
+        "LOCKOUT_THRESHOLD": 5,
+        "LOCKOUT_BASE": timedelta(minutes=15),
+        "HOTLINE": "1-300-22-8000",
+        "BABEL_DEFAULT_LOCALE": "ms",
+        "STATIC_BUILD_DIR": str(instance / "static-build"),
+    }
+    config.update(overrides or {})
+    return config
+
+
+def check(config: dict) -> None:
+    """Refuse to start in production without a real secret key."""
+    if config["ASSIST_ENV"] not in {"development", "testing"}:
+        key = config.get("SECRET_KEY") or ""
+        if key in INSECURE_KEYS or len(key) < 32:
+            raise RuntimeError(
+                "SECRET_KEY must be set to a random value of at least 32 characters outside development "
+                "(for example: python -c 'import secrets; print(secrets.token_hex(32))')."
+            )

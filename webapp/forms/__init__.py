@@ -1,0 +1,38 @@
+"""WTForms (Flask-WTF) forms; every message is given explicitly so both catalogues carry it."""
+
+import email_validator
+from flask_babel import lazy_gettext as _l
+from wtforms.validators import DataRequired, Length
+from wtforms.validators import ValidationError as FieldError
+
+REQUIRED = _l("This field is required.")
+
+
+def required():
+    return DataRequired(message=REQUIRED)
+
+
+def at_most(n: int):
+    return Length(max=n, message=_l("Use at most %(max)d characters."))
+
+
+class EmailAddress:
+    """An email address (email-validator, no DNS look-up).
+
+    `strict` refuses special-use domains such as .test (new applications); logging in accepts them so
+    the demo accounts (@demo.assist.test) and test fixtures work.
+    """
+
+    def __init__(self, strict: bool):
+        self.strict = strict
+
+    def __call__(self, form, field):
+        try:
+            email_validator.validate_email(field.data or "", check_deliverability=False,
+                                           test_environment=not self.strict)
+        except email_validator.EmailNotValidError:
+            raise FieldError(_l("Enter a valid email address, for example name@company.com.")) from None
+
+
+def email_address(strict: bool = False):
+    return [required(), EmailAddress(strict), at_most(254)]

@@ -1,0 +1,152 @@
+"""The store's tables (Peewee). Migrations in migrations/ create them; a test checks the two agree.
+
+Times are naive UTC datetimes; the web layer shows them in Malaysia time.
+"""
+
+from datetime import UTC, datetime
+
+from peewee import (
+    BooleanField,
+    CharField,
+    DateTimeField,
+    ForeignKeyField,
+    IntegerField,
+    Model,
+    TextField,
+)
+
+from webapp.db import database
+
+
+def utcnow() -> datetime:
+    """Now, as the naive UTC datetime the store keeps."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+class BaseModel(Model):
+    class Meta:
+        database = database
+        legacy_table_names = False
+
+
+class Counter(BaseModel):
+    """Named running numbers for document references (incremented inside the writing transaction)."""
+
+    name = CharField(primary_key=True, max_length=40)
+    value = IntegerField(default=0)
+
+
+class User(BaseModel):
+    """A portal account: an employer's user or a PERKESO officer."""
+
+    email = CharField(max_length=254, unique=True)
+    name = CharField(max_length=150)
+    role = CharField(max_length=10, default="employer")  # employer | officer
+    password_hash = CharField(max_length=200)
+    password_is_temporary = BooleanField(default=True)
+    temp_password_expires_at = DateTimeField(null=True)
+    temp_password_used_at = DateTimeField(null=True)
+    password_changed_at = DateTimeField(null=True)
+    terms_accepted_at = DateTimeField(null=True)
+    language = CharField(max_length=2, default="ms")
+    is_active = BooleanField(default=True)
+    created_at = DateTimeField(default=utcnow)
+
+    # Flask-Login's user interface. The id it keeps in the cookie is the server-side session's token,
+    # set by webapp.access when the session is bound, so revoking the session logs the browser out.
+    is_authenticated = True
+    is_anonymous = False
+    session_token = None
+    auth_session = None
+
+    def get_id(self) -> str | None:
+        return self.session_token
+
+    @property
+    def is_officer(self) -> bool:
+        return self.role == "officer"
+
+
+class AuthSession(BaseModel):
+    """A server-side login session; the browser's cookie holds only its random token."""
+
+    token_hash = CharField(max_length=64, unique=True)
+    user = ForeignKeyField(User, backref="sessions", on_delete="CASCADE")
+    created_at = DateTimeField(default=utcnow)
+    last_seen_at = DateTimeField(default=utcnow)
+    kiosk = BooleanField(default=False)
+    revoked_at = DateTimeField(null=True)
+    revoked_reason = CharField(max_length=20, null=True)
+    user_agent = CharField(max_length=200, default="")
+
+
+class LoginThrottle(BaseModel):
+    """Failed logins per email address (known or not), never per IP: counter kiosks share one address."""
+
+    email = CharField(max_length=254, unique=True)
+    failures = IntegerField(default=0)
+    lockouts = IntegerField(default=0)
+    locked_until = DateTimeField(null=True)
+    last_failure_at = DateTimeField(null=True)
+
+
+class PasswordReset(BaseModel):
+    """A single-use Forgot Password link; only the hash of its token is kept."""
+
+    user = ForeignKeyField(User, backref="resets", on_delete="CASCADE")
+    token_hash = CharField(max_length=64, unique=True)
+    created_at = DateTimeField(default=utcnow)
+    expires_at = DateTimeField()
+    used_at = DateTimeField(null=True)
+
+
+class StoredFile(BaseModel):
+    """An uploaded document, kept outside static/ under a server-made name."""
+
+    stored_name = CharField(max_length=64, unique=True)
+    original_name = CharField(max_length=255)
+    content_type = CharField(max_length=40)
+    size = IntegerField()
+    sha256 = CharField(max_length=64)
+    created_at = DateTimeField(default=utcnow)
+
+
+class PortalApplication(BaseModel):
+    """Borang Permohonan Enrolment Penggunaan Portal ASSIST, submitted online."""
+
+    reference = CharField(max_length=20, unique=True)
+    company_name = CharField(max_length=150)
+    brn = CharField(max_length=20)
+    applicant_name = CharField(max_length=150)
+    applicant_mykad = CharField(max_length=12)
+    designation = CharField(max_length=100)
+    email = CharField(max_length=254, index=True)
+    phone = CharField(max_length=15)
+    certificate = ForeignKeyField(StoredFile, on_delete="RESTRICT")
+    language = CharField(max_length=2, default="ms")
+    status = CharField(max_length=10, default="pending", index=True)  # pending | approved | rejected
+    submitted_at = DateTimeField(default=utcnow)
+    submitted_by = ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
+    decided_at = DateTimeField(null=True)
+    decided_by = ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
+    reject_reason = TextField(null=True)
+    user = ForeignKeyField(User, null=True, backref="applications", on_delete="SET NULL")
+
+
+class Outbox(BaseModel):
+    """Email written in the same transaction as the change that caused it; delivered by the mail worker."""
+
+    to_addr = CharField(max_length=254)
+    subject = CharField(max_length=200)
+    body = TextField()
+    sensitive = BooleanField(default=False)  # body scrubbed once delivered (temporary passwords, links)
+    created_at = DateTimeField(default=utcnow)
+    status = CharField(max_length=10, default="pending", index=True)  # pending | sent | failed
+    attempts = IntegerField(default=0)
+    next_attempt_at = DateTimeField(default=utcnow)
+    claimed_until = DateTimeField(null=True)
+    sent_at = DateTimeField(null=True)
+    last_error = TextField(null=True)
+
+
+ALL_MODELS = [Counter, User, AuthSession, LoginThrottle, PasswordReset, StoredFile, PortalApplication, Outbox]

@@ -1,0 +1,23 @@
+"""Render a whole page, or one of its blocks for a targeted htmx request (DESIGN.md, Pages and partials)."""
+
+from flask import render_template
+from jinja2_fragments.flask import render_block
+
+from webapp.extensions import htmx
+
+
+def wants_partial() -> bool:
+    """A targeted htmx request gets a block; a full or boosted request gets the page."""
+    return bool(htmx) and not htmx.boosted
+
+
+def render(template: str, block: str | None = None, status: int = 200, **context):
+    """The page, or only `block` of it when htmx asked for a part. Returns (body, status)."""
+    if block and wants_partial():
+        return render_block(template, block, **context), status
+    return render_template(template, **context), status
+
+
+def form_errors(form, status: int = 422):
+    """The status for a form that failed validation: 422, which the htmx config lets it swap."""
+    return status if form.errors else 200

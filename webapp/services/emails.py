@@ -1,0 +1,76 @@
+"""The texts of the emails the portal sends, in Bahasa Melayu then English (one message for both).
+
+Bodies never carry secrets other than the one the message exists to deliver (a temporary password or a
+reset link); such messages are queued as sensitive and scrubbed from the outbox once delivered.
+"""
+
+HOTLINE = "1-300-22-8000"
+SIGNATURE = f"\n\nPERKESO ASSIST\nTalian Khidmat Pelanggan / Customer service hotline: {HOTLINE}\n"
+
+
+def application_received(reference: str, company: str) -> tuple[str, str]:
+    subject = f"Permohonan ID Portal ASSIST diterima / Portal ID application received ({reference})"
+    body = (
+        "Salam Sejahtera,\n\n"
+        f"Permohonan ID Portal ASSIST bagi {company} telah diterima. Nombor rujukan: {reference}.\n"
+        "Pegawai PERKESO akan menyemak permohonan ini. Kata laluan sementara akan dihantar melalui emel "
+        "apabila permohonan diluluskan.\n\n"
+        f"Your ASSIST Portal ID application for {company} has been received. Reference number: {reference}.\n"
+        "A PERKESO officer will review it. A temporary password will be emailed to you once it is approved."
+    )
+    return subject, body + SIGNATURE
+
+
+def activation(login_url: str, username: str, temporary_password: str, hours: int) -> tuple[str, str]:
+    """The activation email, laid out like the one in QRG 1 (URL Portal, Nama Pengguna, Kata Laluan)."""
+    subject = "Pengaktifan ID Portal ASSIST / ASSIST Portal ID activation"
+    body = (
+        "Salam Sejahtera,\n"
+        "Terima kasih kerana mendaftar akaun portal PERKESO.\n"
+        "Dimaklumkan bahawa pendaftaran anda untuk menggunakan portal PERKESO telah diluluskan.\n"
+        "Sila login ke aplikasi portal PERKESO dengan menggunakan nama pengguna dan kata laluan sementara "
+        "seperti berikut :-\n\n"
+        f"URL Portal\t{login_url}\n"
+        f"Nama Pengguna\t{username}\n"
+        f"Kata Laluan Sementara\t{temporary_password}\n\n"
+        f"Kata laluan sementara ini sah selama {hours} jam dan hanya boleh digunakan sekali.\n\n"
+        "Your registration to use the PERKESO portal has been approved. Log in with the username and "
+        f"temporary password above at {login_url}. The temporary password is valid for {hours} hours "
+        "and can be used once; you will then choose your own password."
+    )
+    return subject, body + SIGNATURE
+
+
+def application_rejected(reference: str, reason: str) -> tuple[str, str]:
+    subject = f"Permohonan ID Portal ASSIST ditolak / Portal ID application rejected ({reference})"
+    body = (
+        "Salam Sejahtera,\n\n"
+        f"Permohonan ID Portal ASSIST anda ({reference}) tidak dapat diluluskan.\nSebab: {reason}\n\n"
+        f"Your ASSIST Portal ID application ({reference}) could not be approved.\nReason: {reason}\n\n"
+        "Anda boleh memohon semula / You may apply again."
+    )
+    return subject, body + SIGNATURE
+
+
+def password_reset(link: str, minutes: int) -> tuple[str, str]:
+    subject = "Tetapan semula kata laluan ASSIST / ASSIST password reset"
+    body = (
+        "Salam Sejahtera,\n\n"
+        f"Untuk menetapkan kata laluan baharu, buka pautan ini dalam masa {minutes} minit:\n{link}\n"
+        "Pautan ini hanya boleh digunakan sekali. Abaikan emel ini jika anda tidak memintanya.\n\n"
+        f"To set a new password, open this link within {minutes} minutes:\n{link}\n"
+        "The link works once. Ignore this email if you did not ask for it."
+    )
+    return subject, body + SIGNATURE
+
+
+def password_changed(when: str) -> tuple[str, str]:
+    subject = "Kata laluan ASSIST telah ditukar / Your ASSIST password was changed"
+    body = (
+        "Salam Sejahtera,\n\n"
+        f"Kata laluan akaun ASSIST anda telah ditukar pada {when}. Semua sesi lain telah ditamatkan.\n"
+        "Jika anda tidak melakukannya, hubungi talian khidmat pelanggan dengan segera.\n\n"
+        f"The password of your ASSIST account was changed on {when}. All other sessions were ended.\n"
+        "If this was not you, call the customer service hotline at once."
+    )
+    return subject, body + SIGNATURE

@@ -1,0 +1,88 @@
+"""Email through an outbox table: written with the change that caused it, delivered with retries."""
+
+import logging
+import threading
+from datetime import timedelta
+
+from webapp.db import database
+from webapp.models import Outbox, utcnow
+
+log = logging.getLogger(__name__)
+MAX_ATTEMPTS = 8
+LEASE = timedelta(minutes=2)
+_wakeup = threading.Event()
+
+
+SCRUBBED = "[removed after delivery]"
+
+
+def enqueue(to_addr: str, subject: str, body: str, *, sensitive: bool = False) -> Outbox:
+    """Queue one message; call inside the transaction of the change it reports.
+
+    A `sensitive` message (a temporary password, a reset link) has its body scrubbed once delivered, so
+    the secret does not stay in the database.
+    """
+    message = Outbox.create(to_addr=to_addr, subject=subject, body=body, sensitive=sensitive)
+    _wakeup.set()
+    return message
+
+
+def _claim(now):
+    """Take the oldest due message with a lease, so two workers never send the same one."""
+    with database.atomic():
+        candidate = (
+            Outbox.select(Outbox.id)
+            .where(
+                (Outbox.status == "pending")
+                & (Outbox.next_attempt_at <= now)
+                & (Outbox.claimed_until.is_null() | (Outbox.claimed_until < now))
+            )
+            .order_by(Outbox.id)
+            .first()
+        )
+        if candidate is None:
+            return None
+        claimed = (
+            Outbox.update(claimed_until=now + LEASE, attempts=Outbox.attempts + 1)
+            .where(
+                (Outbox.id == candidate.id)
+                & (Outbox.claimed_until.is_null() | (Outbox.claimed_until < now))
+            )
+            .execute()
+        )
+    return Outbox.get_by_id(candidate.id) if claimed else None
+
+
+def deliver_due(send, now=None, limit: int = 100) -> int:
+    """Send due messages with `send(message)`; failures are retried with back-off. Returns how many sent."""
+    sent = 0
+    for _ in range(limit):
+        now = now or utcnow()
+        message = _claim(now)
+        if message is None:
+            break
+        try:
+            send(message)
+        except Exception as exc:  # any transport failure is retried later
+            log.warning("mail %s to %s failed (attempt %s): %s", message.id, message.to_addr,
+                        message.attempts, type(exc).__name__)
+            give_up = message.attempts >= MAX_ATTEMPTS
+            Outbox.update(
+                status="failed" if give_up else "pending",
+                claimed_until=None,
+                last_error=f"{type(exc).__name__}: {exc}"[:500],
+                next_attempt_at=now + timedelta(seconds=30 * 2 ** (message.attempts - 1)),
+            ).where(Outbox.id == message.id).execute()
+            continue
+        done = {"status": "sent", "sent_at": utcnow(), "claimed_until": None, "last_error": None}
+        if message.sensitive:
+            done["body"] = SCRUBBED
+        Outbox.update(**done).where(Outbox.id == message.id).execute()
+        sent += 1
+    return sent
+
+
+def wait_for_work(timeout: float) -> None:
+    """Block until a message is queued in this process or `timeout` seconds pass."""
+    _wakeup.wait(timeout)
+    _wakeup.clear()

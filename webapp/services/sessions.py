@@ -1,0 +1,70 @@
+"""Server-side sessions: revocable at logout, password change and lockout (ASVS 3.3.1 / 7.4.1)."""
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from webapp.models import AuthSession, User, utcnow
+
+TOUCH_EVERY = timedelta(seconds=10)
+
+
+@dataclass(frozen=True)
+class Timeouts:
+    idle: timedelta
+    kiosk_idle: timedelta
+    absolute: timedelta
+
+    def idle_for(self, session: AuthSession) -> timedelta:
+        return self.kiosk_idle if session.kiosk else self.idle
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def start(user: User, *, kiosk: bool, user_agent: str = "") -> str:
+    """Open a new session for `user` and return its token (only its hash is stored)."""
+    token = secrets.token_urlsafe(32)
+    AuthSession.create(token_hash=_digest(token), user=user, kiosk=kiosk, user_agent=user_agent[:200])
+    return token
+
+
+def resolve(token: str, timeouts: Timeouts, now: datetime | None = None) -> AuthSession | None:
+    """The live session for `token`, or None when unknown, revoked or timed out (then revoked)."""
+    now = now or utcnow()
+    session = AuthSession.get_or_none(AuthSession.token_hash == _digest(token))
+    if session is None or session.revoked_at is not None:
+        return None
+    if now - session.created_at > timeouts.absolute:
+        revoke(session, "expired", now)
+        return None
+    if now - session.last_seen_at > timeouts.idle_for(session):
+        revoke(session, "idle", now)
+        return None
+    if now - session.last_seen_at > TOUCH_EVERY:
+        AuthSession.update(last_seen_at=now).where(AuthSession.id == session.id).execute()
+        session.last_seen_at = now
+    return session
+
+
+def touch(session: AuthSession, now: datetime | None = None) -> None:
+    """Reset the idle clock (the "stay logged in" button)."""
+    now = now or utcnow()
+    AuthSession.update(last_seen_at=now).where(AuthSession.id == session.id).execute()
+
+
+def revoke(session: AuthSession, reason: str, now: datetime | None = None) -> None:
+    AuthSession.update(revoked_at=now or utcnow(), revoked_reason=reason).where(
+        (AuthSession.id == session.id) & AuthSession.revoked_at.is_null()
+    ).execute()
+
+
+def revoke_all(user: User, reason: str, now: datetime | None = None) -> int:
+    """Revoke every open session of `user` (password change, reset, lockout); returns how many."""
+    return (
+        AuthSession.update(revoked_at=now or utcnow(), revoked_reason=reason)
+        .where((AuthSession.user == user) & AuthSession.revoked_at.is_null())
+        .execute()
+    )

@@ -1,0 +1,44 @@
+/* ASSIST: the only script of our own (no inline script, strict CSP).
+   1. Sends the CSRF token from <meta name="csrf-token"> with every htmx request.
+   2. Idle warning: one minute before the session's idle timeout a banner counts down; at zero the page
+      logs out by submitting the LOGOUT form. Any request to the server restarts the clock. */
+(function () {
+  "use strict";
+  var meta = document.querySelector('meta[name="csrf-token"]');
+  document.addEventListener("htmx:configRequest", function (event) {
+    if (meta) { event.detail.headers["X-CSRFToken"] = meta.content; }
+  });
+
+  var idle = parseInt(document.body.dataset.idleSeconds || "0", 10);
+  var banner = document.getElementById("idle-warning");
+  if (!idle || !banner) { return; }
+  var left = banner.querySelector("[data-seconds-left]");
+  var warnAt = Math.max(idle - 60, Math.floor(idle / 2));
+  var deadline;
+  var timer;
+
+  function logout() {
+    var form = document.getElementById("logout-form");
+    if (!form) { return; }
+    var reason = document.createElement("input");
+    reason.type = "hidden"; reason.name = "reason"; reason.value = "idle";
+    form.appendChild(reason);
+    form.submit();
+  }
+  function tick() {
+    var remaining = Math.round((deadline - Date.now()) / 1000);
+    if (remaining <= 0) { clearInterval(timer); logout(); return; }
+    if (remaining <= idle - warnAt) {
+      banner.hidden = false;
+      if (left) { left.textContent = String(remaining); }
+    }
+  }
+  function restart() {
+    deadline = Date.now() + (idle - 10) * 1000;  /* the server notes activity at most every 10 s */
+    banner.hidden = true;
+    clearInterval(timer);
+    timer = setInterval(tick, 1000);
+  }
+  document.addEventListener("htmx:afterRequest", restart);
+  restart();
+})();
