@@ -11,6 +11,7 @@ from email import message_from_bytes, policy
 
 import pytest
 from aiosmtpd.controller import Controller
+from flask.testing import FlaskClient
 
 from tests.support import free_port
 from webapp import create_app
@@ -95,10 +96,19 @@ def drop_all_tables():
         database.execute_sql("PRAGMA foreign_keys=ON")
 
 
+class EnglishClient(FlaskClient):
+    """A test client whose browser asks for English (the portal's default is Bahasa Melayu)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+
+
 @pytest.fixture(scope="session")
 def app(tmp_path_factory, smtp):
     tmp_path = tmp_path_factory.mktemp("app")
     application = create_app(app_config(tmp_path, smtp.port, os.environ.get("TEST_DATABASE_URL")))
+    application.test_client_class = EnglishClient
     with database.connection_context():
         drop_all_tables()
     apply_migrations()

@@ -101,7 +101,7 @@ def change_password():
                 current_user._get_current_object(), form.password.data, kiosk=current_user.auth_session.kiosk,
                 current_password=None if temporary else form.current_password.data,
                 user_agent=request.user_agent.string)
-        except ValidationError as exc:
+        except (ValidationError, auth.LoginFailed) as exc:
             getattr(form, exc.field or "password").errors.append(translate_error(exc))
         else:
             user = current_user._get_current_object()
