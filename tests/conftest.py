@@ -157,3 +157,12 @@ def employer(app):
 @pytest.fixture
 def officer(app):
     return make_user("officer@example.com", role="officer", name="Test Officer")
+
+
+def pytest_collection_modifyitems(config, items):
+    """tests/store holds the store and service tests, which run again on PostgreSQL (`-m store`)."""
+    for item in items:
+        if "/tests/store/" in str(item.path):
+            item.add_marker(pytest.mark.store)
+        if "/tests/e2e/" in str(item.path):
+            item.add_marker(pytest.mark.e2e)

@@ -4,7 +4,7 @@ import logging
 import threading
 from datetime import timedelta
 
-from webapp.db import database
+from webapp.db import locked
 from webapp.models import Outbox, utcnow
 
 log = logging.getLogger(__name__)
@@ -29,7 +29,7 @@ def enqueue(to_addr: str, subject: str, body: str, *, sensitive: bool = False) -
 
 def _claim(now):
     """Take the oldest due message with a lease, so two workers never send the same one."""
-    with database.atomic():
+    with locked():
         candidate = (
             Outbox.select(Outbox.id)
             .where(
