@@ -10,7 +10,7 @@ from playhouse.migrations import Runner
 from webapp import mailer
 from webapp.config import ROOT
 from webapp.db import database, is_sqlite
-from webapp.models import User, utcnow
+from webapp.models import LoginThrottle, User, utcnow
 from webapp.services import auth, hashing
 
 MIGRATIONS = ROOT / "migrations"
@@ -25,7 +25,7 @@ def apply_migrations() -> list[str]:
 
 
 def seed_demo(password: str) -> None:
-    """The demo officer and employer user, both active with `password` (idempotent)."""
+    """The demo officer and employer user, active with `password` and unlocked (idempotent)."""
     now = utcnow()
     with database.connection_context(), database.atomic():
         for email, name, role in ((DEMO_OFFICER, "Pegawai Demo", "officer"),
@@ -37,7 +37,9 @@ def seed_demo(password: str) -> None:
             user.temp_password_expires_at = None
             user.password_changed_at = user.password_changed_at or now
             user.terms_accepted_at = user.terms_accepted_at or now
+            user.is_active = True
             user.save()
+            LoginThrottle.delete().where(LoginThrottle.email == email).execute()
 
 
 def init_app(app) -> None:
