@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 5000
 export DEMO_PASSWORD ?= Demo-Password-2026
 
-.PHONY: run test e2e bench lint translations chromium postgres clean
+.PHONY: run test e2e bench lint translations chromium postgres wrk clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,7 +41,7 @@ test: $(VENV)/.dev chromium postgres
 e2e: $(VENV)/.dev chromium
 	$(BIN)/pytest -q tests/e2e
 
-bench: $(VENV)/.dev chromium
+bench: $(VENV)/.dev chromium wrk
 	$(BIN)/python -m tests.bench
 
 lint: $(VENV)/.dev
@@ -60,3 +60,7 @@ postgres:
 
 clean:
 	rm -rf $(VENV) instance .pg
+
+wrk:
+	@command -v wrk >/dev/null 2>&1 || { apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends wrk >/dev/null; }

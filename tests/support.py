@@ -19,6 +19,20 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def wait_for_port(port: int, timeout: float = 20.0, process=None) -> None:
+    """Return once something listens on 127.0.0.1:`port` (or raise after `timeout` seconds)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return
+        except OSError:
+            if process is not None and process.poll() is not None:
+                break
+            time.sleep(0.1)
+    raise RuntimeError(f"nothing is listening on 127.0.0.1:{port}")
+
+
 def csrf_token(client, path: str = "/employer/login") -> str:
     """The CSRF token of a page, read from its meta tag as the browser's script does."""
     html = client.get(path).get_data(as_text=True)
@@ -67,17 +81,12 @@ class LiveServer:
         self.flask("seed-demo")
         self.process = subprocess.Popen([sys.executable, "-m", "webapp.serve"], env=self.env, cwd=ROOT,
                                         stdout=self.log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
-                    return self
-            except OSError:
-                if self.process.poll() is not None:
-                    break
-                time.sleep(0.1)
-        self.stop()
-        raise RuntimeError(f"the server did not start; see {self.log.name}")
+        try:
+            wait_for_port(self.port, process=self.process)
+        except RuntimeError:
+            self.stop()
+            raise RuntimeError(f"the server did not start; see {self.log.name}") from None
+        return self
 
     def stop(self) -> None:
         if self.process and self.process.poll() is None:

@@ -28,13 +28,13 @@ def open_database(url: str):
 
 
 def init_app(app) -> None:
-    """Bind the proxy to the configured database and open/close a connection around each request."""
+    """Bind the proxy to the configured database; a request connects at its first query, closes at the end.
+
+    Peewee's autoconnect opens the connection lazily, so pages that read nothing (the login page of an
+    anonymous visitor) cost no connection at all; teardown closes whatever was opened.
+    """
     db = open_database(app.config["DATABASE_URL"])
     database.initialize(db)
-
-    @app.before_request
-    def _connect():
-        database.connect(reuse_if_open=True)
 
     @app.teardown_appcontext
     def _close(exc):

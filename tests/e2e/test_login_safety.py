@@ -55,3 +55,24 @@ def test_logout_then_back_shows_no_employer_data(browser, base_url):
     storage = page.evaluate("JSON.stringify(Object.keys(sessionStorage)) + JSON.stringify(Object.keys(localStorage))")
     assert "htmx-history-cache" not in storage
     context.close()
+
+
+def test_idle_warning_then_automatic_logout(browser, base_url):
+    """One minute before the idle timeout a banner counts down; at zero the page logs out by itself."""
+    context = browser.new_context(base_url=base_url, locale="en-GB")
+    page = context.new_page()
+    page.clock.install()
+    log_in(page, "employer@demo.assist.test", DEMO_PASSWORD)
+    expect(page.get_by_role("heading", name="Welcome, Majikan Demo")).to_be_visible()
+    banner = page.locator("#idle-warning")
+    expect(banner).to_be_hidden()
+    page.clock.run_for("29:00")
+    expect(banner).to_be_visible()
+    expect(banner).to_contain_text("You will be logged out in")
+    page.get_by_role("button", name="Stay logged in").click()
+    expect(banner).to_be_hidden()
+    page.clock.run_for("29:55")
+    expect(page.get_by_text("You were logged out because there was no activity.")).to_be_visible()
+    page.goto("/employer/dashboard")
+    expect(page).to_have_url(re.compile(r"/employer/login"))
+    context.close()

@@ -1,0 +1,40 @@
+"""`make bench`: the foundation's figures, each beside its budget or a baseline measured in the same run.
+
+Budgets are printed, not asserted: the suite stays free of timing asserts (DEVELOPERS.md).
+"""
+
+import tempfile
+
+from tests.bench import login_page, throughput
+from tests.support import LiveServer, free_port
+
+
+def row(name: str, value: str, budget: str, ok: bool | None = None) -> None:
+    verdict = "" if ok is None else ("within budget" if ok else "OVER BUDGET")
+    print(f"{name:<52} {value:>14}   {budget:<22} {verdict}")
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as workdir:
+        server = LiveServer(workdir, smtp_port=free_port(), extra_env={"MAIL_WORKER": "0"}).start()
+        try:
+            login_url = f"{server.url}/employer/login"
+            page = login_page.measure(login_url)
+            portal_rps = (throughput.wrk(login_url), throughput.wrk(login_url))[1]  # first run warms up
+        finally:
+            server.stop()
+    hello_rps = throughput.hello_baseline()
+    print("\nASSIST benchmarks (foundation)\n")
+    row("Login page, cold cache: bytes on the wire", f"{page['bytes'] / 1024:.1f} KB", "budget 30 KB",
+        page["bytes"] <= 30 * 1024)
+    row("Login page, cold cache: requests", str(page["requests"]), "budget 5", page["requests"] <= 5)
+    row("Login page, slow 3G phone: email field usable after", f"{page['slow_3g_seconds']:.2f} s", "budget 2 s",
+        page["slow_3g_seconds"] <= 2)
+    row("GET /employer/login under waitress", f"{portal_rps:,.0f} req/s", "")
+    row("Bare Flask 'hello' under waitress (baseline)", f"{hello_rps:,.0f} req/s", "")
+    row("Ratio login page / hello", f"{portal_rps / hello_rps:.2f}", "")
+    print()
+
+
+if __name__ == "__main__":
+    main()

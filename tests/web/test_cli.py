@@ -1,0 +1,58 @@
+"""The branch administrator's commands."""
+
+import re
+import sqlite3
+
+from tests.support import login
+from webapp.db import is_sqlite
+from webapp.models import Outbox, User
+from webapp.services import outbox
+
+
+def test_create_officer_prints_a_temporary_password_that_must_be_changed(runner, client):
+    result = runner.invoke(args=["create-officer", "New.Officer@perkeso.gov.my", "--name", "Aminah"])
+    assert result.exit_code == 0, result.output
+    password = re.search(r"shown once\): (\S+)", result.output).group(1)
+    officer = User.get(User.email == "new.officer@perkeso.gov.my")
+    assert officer.role == "officer" and officer.password_is_temporary
+    login(client, officer.email, password)
+    assert client.get("/officer/").headers["Location"] == "/employer/change-password"
+    again = runner.invoke(args=["create-officer", "new.officer@perkeso.gov.my"])
+    assert again.exit_code != 0 and "already has a portal account" in again.output
+
+
+def test_seed_demo_is_idempotent(runner, monkeypatch):
+    monkeypatch.setenv("DEMO_PASSWORD", "a demo password for tests")
+    for _ in range(2):
+        assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    users = {u.email: u for u in User.select()}
+    assert set(users) == {"employer@demo.assist.test", "officer@demo.assist.test"}
+    assert not users["employer@demo.assist.test"].password_is_temporary
+    assert users["employer@demo.assist.test"].terms_accepted_at is not None
+
+
+def test_migrate_twice_changes_nothing(runner):
+    assert "up to date" in runner.invoke(args=["migrate"]).output
+
+
+def test_deliver_mail_sends_the_outbox(runner, smtp, app):
+    with app.app_context():
+        outbox.enqueue("someone@example.com", "Hello", "Body text")
+    result = runner.invoke(args=["deliver-mail"])
+    assert "Sent 1 message" in result.output
+    assert smtp.wait_for("someone@example.com")[0]["Subject"] == "Hello"
+    assert Outbox.get().status == "sent"
+
+
+def test_backup_makes_a_checked_copy(runner, tmp_path):
+    if not is_sqlite():
+        return
+    runner.invoke(args=["seed-demo"])
+    target = tmp_path / "backups" / "assist.sqlite3"
+    result = runner.invoke(args=["backup", str(target)])
+    assert result.exit_code == 0, result.output
+    copy = sqlite3.connect(target)
+    try:
+        assert copy.execute("SELECT count(*) FROM user").fetchone()[0] == 2
+    finally:
+        copy.close()
