@@ -34,7 +34,7 @@ def check_new_password(password: str, *, email: str = "", old_password_matches: 
     if len(password) > MAX_LENGTH:
         raise WeakPassword(N_("Use at most %(max)d characters."), field="password", max=MAX_LENGTH)
     lowered = password.lower()
-    if lowered in common_passwords() or len(set(lowered)) <= 2:
+    if lowered in common_passwords() or _is_pattern(lowered):
         raise WeakPassword(N_("This password is too common. Choose another."), field="password")
     stripped = lowered.strip(string.digits + string.punctuation + " ")
     local_part = email.lower().split("@")[0]
@@ -42,6 +42,17 @@ def check_new_password(password: str, *, email: str = "", old_password_matches: 
         raise WeakPassword(N_("This password is too easy to guess. Choose another."), field="password")
     if old_password_matches:
         raise WeakPassword(N_("Choose a password different from the current one."), field="password")
+
+
+_RUNS = ("01234567890123456789012345678901234567890", "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz",
+         "qwertyuiopasdfghjklzxcvbnmqwertyuiopasdfghjklzxcvbnm", "1qaz2wsx3edc4rfv5tgb6yhn7ujm8ik9ol0p")
+
+
+def _is_pattern(lowered: str) -> bool:
+    """A keyboard or alphabet run (forwards or backwards), or one short unit repeated ("abcabcabcabc")."""
+    if any(lowered in run or lowered[::-1] in run for run in _RUNS):
+        return True
+    return any(len(lowered) % n == 0 and lowered == lowered[:n] * (len(lowered) // n) for n in range(1, 5))
 
 
 # Temporary passwords: unambiguous letters and digits only, because people copy them from an email.
