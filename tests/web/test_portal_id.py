@@ -171,3 +171,10 @@ def test_an_officer_cannot_approve_their_own_application(app, officer):
 
 def test_unknown_application_is_404(app, officer):
     assert officer_client(app, officer).get("/officer/applications/999").status_code == 404
+
+
+def test_every_wrong_field_is_reported_at_once(client):
+    response = apply(client, data={"company_name": "", "applicant_mykad": "901325-08-5344", "phone": "99"})
+    html = response.get_data(as_text=True)
+    for field in ("company_name", "applicant_mykad", "phone"):
+        assert f'id="{field}-error"' in html

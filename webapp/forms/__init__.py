@@ -5,6 +5,9 @@ from flask_babel import lazy_gettext as _l
 from wtforms.validators import DataRequired, Length
 from wtforms.validators import ValidationError as FieldError
 
+from core.errors import AssistError
+from webapp.i18n import translate_error
+
 REQUIRED = _l("This field is required.")
 
 
@@ -32,6 +35,21 @@ class EmailAddress:
                                            test_environment=not self.strict)
         except email_validator.EmailNotValidError:
             raise FieldError(_l("Enter a valid email address, for example name@company.com.")) from None
+
+
+class Rule:
+    """Run a core rule (e.g. core.identifiers.normalize_mykad) on the field; its message shows at the field."""
+
+    def __init__(self, rule):
+        self.rule = rule
+
+    def __call__(self, form, field):
+        if not field.data:
+            return
+        try:
+            self.rule(field.data)
+        except AssistError as exc:
+            raise FieldError(translate_error(exc)) from None
 
 
 def email_address(strict: bool = False):
