@@ -1,0 +1,232 @@
+"""The ASSIST contribution text files (domain.md 5): parse what payroll software writes, and generate them.
+
+Three fixed-width layouts, one record per line, no header or trailer:
+- SOCSO only (Borang 8A) and EIS only (SIP): 223 characters; the amount is the contribution total in sen;
+- SOCSO + EIS combined: 278 characters; wages and each share in sen, with the SKBBK employee amount in the
+  slot that was filler until June 2026.
+
+Parsing accepts zero- or space-filled numbers, CRLF or LF, trailing spaces trimmed by an editor, a last line
+with or without a line break, and a UTF-8 byte order mark. It never raises on bad input: it returns the good
+records and, for every other line, what is wrong, in which field, and what was expected.
+"""
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from enum import Enum
+
+from core.errors import N_
+from core.money import from_sen, sen
+
+EMPLOYER_CODE = re.compile(r"^[A-Z]\d{10}[A-Z]$")
+ID_NUMBER = re.compile(r"^[A-Z0-9]{1,12}$")
+
+
+class Layout(Enum):
+    SOCSO = "socso"
+    EIS = "eis"
+    COMBINED = "combined"
+
+
+@dataclass(frozen=True)
+class Column:
+    attribute: str  # Record attribute ("" for filler)
+    label: str  # the field's name as users see it
+    width: int
+    kind: str  # code, text, id, name, month, sen, date, status, filler
+
+
+_HEAD = (
+    Column("employer_code", N_("Employer Code"), 12, "code"),
+    Column("ssm_number", N_("MyCoID / SSM No."), 20, "text"),
+    Column("id_number", N_("ID Number"), 12, "id"),
+    Column("name", N_("Employee Name"), 150, "name"),
+    Column("month", N_("Month Contribution"), 6, "month"),
+)
+COLUMNS = {
+    Layout.SOCSO: (*_HEAD, Column("amount", N_("Contribution Amount"), 14, "sen"),
+                   Column("employment_date", N_("Employment Date"), 8, "date"),
+                   Column("status", N_("Employment Status"), 1, "status")),
+    Layout.COMBINED: (*_HEAD, Column("wages", N_("Wages"), 14, "sen"),
+                      Column("socso_employer", N_("SOCSO employer share"), 6, "sen"),
+                      Column("socso_employee", N_("SOCSO employee share"), 6, "sen"),
+                      Column("eis_employer", N_("EIS employer share"), 6, "sen"),
+                      Column("eis_employee", N_("EIS employee share"), 6, "sen"),
+                      Column("skbbk_employee", N_("SKBBK employee share"), 6, "optional_sen"),
+                      Column("", "", 34, "filler")),
+}
+COLUMNS[Layout.EIS] = COLUMNS[Layout.SOCSO]
+WIDTH = {layout: sum(c.width for c in columns) for layout, columns in COLUMNS.items()}
+
+
+@dataclass(frozen=True)
+class Record:
+    """One employee's line. Amounts are ringgit; the SOCSO/EIS-only layouts carry `amount`, the combined
+    layout `wages` and the shares."""
+
+    employer_code: str
+    id_number: str
+    name: str
+    month: date
+    ssm_number: str = ""
+    amount: Decimal | None = None
+    employment_date: date | None = None
+    status: str = ""
+    wages: Decimal | None = None
+    socso_employer: Decimal | None = None
+    socso_employee: Decimal | None = None
+    eis_employer: Decimal | None = None
+    eis_employee: Decimal | None = None
+    skbbk_employee: Decimal | None = None
+    line: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True)
+class LineError:
+    """What is wrong on one line: the field, the problem and what was expected (messages for translation)."""
+
+    line: int
+    field: str
+    message: str
+    expected: str = ""
+    params: dict = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        text, expected = (self.message % self.params, self.expected % self.params) if self.params \
+            else (self.message, self.expected)
+        return f"line {self.line}, {self.field or 'line'}: {text}" + (f" (expected {expected})" if expected else "")
+
+
+@dataclass
+class ParseResult:
+    records: list[Record]
+    errors: list[LineError]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+class _Bad(Exception):
+    def __init__(self, message, expected="", **params):
+        super().__init__(message)
+        self.message, self.expected, self.params = message, expected, params
+
+
+def _value(column: Column, raw: str):
+    text = raw.strip()
+    kind = column.kind
+    if kind == "code":
+        if not EMPLOYER_CODE.match(text.upper()):
+            raise _Bad(N_("not an employer code"), N_("a letter, 10 digits and a letter, e.g. E1100050233Z"))
+        return text.upper()
+    if kind == "id":
+        if not ID_NUMBER.match(text.upper()):
+            raise _Bad(N_("missing or not an identification number"),
+                       N_("up to 12 letters or digits, MyKad without dashes"))
+        return text.upper()
+    if kind == "name":
+        if not text:
+            raise _Bad(N_("the name is missing"), N_("the employee's name"))
+        return " ".join(text.split())
+    if kind == "month":
+        if not (re.fullmatch(r"\d{6}", text) and 1 <= int(text[:2]) <= 12 and 2000 <= int(text[2:]) <= 2099):
+            raise _Bad(N_("not a month"), N_("MMYYYY, e.g. 102026"))
+        return date(int(text[2:]), int(text[:2]), 1)
+    if kind in ("sen", "optional_sen"):
+        if not text and kind == "optional_sen":
+            return None
+        if not text.isdigit():
+            raise _Bad(N_("not an amount in sen"), N_("digits only, in sen, e.g. %(example)s"),
+                       example="0" * (column.width - 4) + "4390")
+        return from_sen(int(text))
+    if kind == "date":
+        if not text:
+            return None
+        try:
+            return date(int(text[4:]), int(text[2:4]), int(text[:2]))
+        except ValueError:
+            raise _Bad(N_("not a date"), N_("DDMMYYYY or blank")) from None
+    if kind == "status":
+        if text and not text.isalpha():
+            raise _Bad(N_("not a status code"), N_("a letter or blank"))
+        return text.upper()
+    return None  # filler and free text are taken as they are
+
+
+def _parse_line(text: str, number: int, layout: Layout) -> tuple[Record | None, list[LineError]]:
+    width = WIDTH[layout]
+    if len(text) > width:
+        return None, [LineError(number, "", N_("the line has %(length)s characters"), N_("%(width)s characters"),
+                                {"length": len(text), "width": width})]
+    if any(ch < " " for ch in text):
+        return None, [LineError(number, "", N_("the line contains a tab or control character"),
+                                N_("spaces between fields"))]
+    text = text.ljust(width)  # an editor may have trimmed trailing spaces
+    values, errors, position = {}, [], 0
+    for column in COLUMNS[layout]:
+        raw = text[position:position + column.width]
+        position += column.width
+        try:
+            value = _value(column, raw)
+        except _Bad as bad:
+            errors.append(LineError(number, column.label, bad.message, bad.expected,
+                                    {**bad.params, "value": raw.strip()}))
+            continue
+        if column.kind == "text":
+            value = raw.strip()
+        if column.attribute:
+            values[column.attribute] = value
+    if errors:
+        return None, errors
+    return Record(line=number, **values), []
+
+
+def parse(data: bytes, layout: Layout) -> ParseResult:
+    """Read a text file of `layout`; never raises on bad input (see the module docstring)."""
+    records, errors = [], []
+    data = data.removeprefix(b"\xef\xbb\xbf")
+    for number, raw_line in enumerate(data.split(b"\n"), start=1):
+        raw_line = raw_line.removesuffix(b"\r")
+        try:
+            text = raw_line.decode("utf-8")
+        except UnicodeDecodeError:
+            errors.append(LineError(number, "", N_("the line is not UTF-8 text"), N_("plain text")))
+            continue
+        if not text.strip():
+            continue  # blank lines, such as the one after the last line break
+        record, line_errors = _parse_line(text, number, layout)
+        errors.extend(line_errors)
+        if record:
+            records.append(record)
+    if not records and not errors:
+        errors.append(LineError(0, "", N_("the file has no contribution lines"), N_("one line per employee")))
+    return ParseResult(records, errors)
+
+
+def _format(column: Column, value) -> str:
+    if column.kind in ("sen", "optional_sen"):
+        digits = f"{sen(value or Decimal(0)):0{column.width}d}"
+        if len(digits) > column.width:
+            raise ValueError(f"{column.attribute} does not fit in {column.width} digits")
+        return digits
+    if column.kind == "month":
+        return value.strftime("%m%Y")
+    if column.kind == "date":
+        return value.strftime("%d%m%Y") if value else " " * column.width
+    text = "" if value is None else str(value)
+    if column.kind == "name":
+        text = text.upper()
+    if len(text) > column.width:
+        raise ValueError(f"{column.attribute} is longer than {column.width} characters")
+    return text.ljust(column.width)
+
+
+def generate(records: list[Record], layout: Layout) -> bytes:
+    """The text file for `records`: zero-filled numbers, names in capitals, CRLF line ends."""
+    lines = []
+    for record in records:
+        lines.append("".join(_format(c, getattr(record, c.attribute) if c.attribute else None)
+                             for c in COLUMNS[layout]))
+    return "".join(line + "\r\n" for line in lines).encode("utf-8")
