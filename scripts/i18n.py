@@ -6,6 +6,7 @@ Malay messages still untranslated. `--check` writes nothing and exits 1 when eit
 message (the test suite runs it).
 """
 
+import copy
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -50,7 +51,7 @@ def merge(template: Catalog, locale: str) -> Catalog:
             catalog = read_po(fh, locale=locale)
     else:
         catalog = Catalog(locale=locale, project="ASSIST")
-    catalog.update(template, no_fuzzy_matching=True)
+    catalog.update(copy.deepcopy(template), no_fuzzy_matching=True)  # update shares the template's messages
     catalog.obsolete.clear()
     catalog.fuzzy = False  # a fuzzy header would be dropped from the .mo, and its charset with it
     catalog.project, catalog.version = "ASSIST", "1"

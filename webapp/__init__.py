@@ -49,9 +49,9 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from webapp.views import auth, employer, officer, portal_id, public
+    from webapp.views import auth, calculator, employer, officer, portal_id, public
 
-    for module in (public, auth, portal_id, officer, employer):
+    for module in (public, auth, portal_id, officer, employer, calculator):
         app.register_blueprint(module.bp)
 
 

@@ -2,12 +2,16 @@
 
 import os
 import tempfile
+from decimal import Decimal
 from pathlib import Path
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import request
 from flask_babel import format_datetime, gettext
+
+from core.coverage import SKBBK_START
+from core.money import format_rm
 
 LANGUAGES = ("ms", "en")
 COOKIE = "lang"
@@ -50,4 +54,6 @@ def prepare(app) -> None:
 
 def init_app(app) -> None:
     app.jinja_env.globals["current_language"] = select_locale
+    app.jinja_env.globals["SKBBK_START"] = SKBBK_START
+    app.jinja_env.filters["rm"] = lambda value: format_rm(Decimal(value))
     app.jinja_env.filters["datetime"] = lambda value: format_datetime(value, "dd/MM/yyyy h:mm a") if value else ""
