@@ -35,7 +35,8 @@ def sen(value: Decimal) -> int:
 
 
 def from_sen(amount: int) -> Decimal:
-    return (Decimal(amount) / 100).quantize(SEN)
+    """Ringgit from whole sen, exactly (12345 -> Decimal('123.45'))."""
+    return Decimal(amount).scaleb(-2)
 
 
 def format_rm(value: Decimal) -> str:

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from enum import Enum
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from core.errors import N_, ValidationError
@@ -104,10 +104,10 @@ def _starts(scheme: str) -> list[date]:
     return [s.effective_from for s in schedules(scheme)]
 
 
+@lru_cache(maxsize=4096)
 def schedule_for(scheme: str, month: date) -> Schedule | None:
     """The schedule of `scheme` in force for the contribution month of `month`, or None before the first."""
-    first_day = month.replace(day=1)
-    index = bisect_right(_starts(scheme), first_day) - 1
+    index = bisect_right(_starts(scheme), month.replace(day=1)) - 1
     return schedules(scheme)[index] if index >= 0 else None
 
 

@@ -21,6 +21,7 @@ from core.money import from_sen, sen
 
 EMPLOYER_CODE = re.compile(r"^[A-Z]\d{10}[A-Z]$")
 ID_NUMBER = re.compile(r"^[A-Z0-9]{1,12}$")
+CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 class Layout(Enum):
@@ -160,7 +161,7 @@ def _parse_line(text: str, number: int, layout: Layout) -> tuple[Record | None, 
     if len(text) > width:
         return None, [LineError(number, "", N_("the line has %(length)s characters"), N_("%(width)s characters"),
                                 {"length": len(text), "width": width})]
-    if any(ch < " " for ch in text):
+    if CONTROL.search(text):
         return None, [LineError(number, "", N_("the line contains a tab or control character"),
                                 N_("spaces between fields"))]
     text = text.ljust(width)  # an editor may have trimmed trailing spaces

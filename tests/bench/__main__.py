@@ -5,7 +5,7 @@ Budgets are printed, not asserted: the suite stays free of timing asserts (DEVEL
 
 import tempfile
 
-from tests.bench import login_page, throughput
+from tests.bench import login_page, rules, throughput
 from tests.support import LiveServer, free_port
 
 
@@ -33,6 +33,14 @@ def main() -> None:
     row("GET /employer/login under waitress", f"{portal_rps:,.0f} req/s", "")
     row("Bare Flask 'hello' under waitress (baseline)", f"{hello_rps:,.0f} req/s", "")
     row("Ratio login page / hello", f"{portal_rps / hello_rps:.2f}", "")
+    rates_rate, arithmetic_rate = rules.shares_per_second()
+    row("core.rates.socso: shares per second (100,000 triples)", f"{rates_rate:,.0f}/s", "budget 100,000/s",
+        rates_rate >= 100_000)
+    row("  baseline: wages x 2.25% in Decimal", f"{arithmetic_rate:,.0f}/s", "")
+    parse_seconds, slice_seconds = rules.parse_and_check(rules.combined_file())
+    row("Parse + check a 10,000-line combined text file", f"{parse_seconds:.3f} s", "budget 0.5 s",
+        parse_seconds <= 0.5)
+    row("  baseline: slicing the same lines into fields", f"{slice_seconds:.3f} s", "")
     print()
 
 
