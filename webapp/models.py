@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from peewee import (
     BooleanField,
     CharField,
+    DateField,
     DateTimeField,
     ForeignKeyField,
     IntegerField,
@@ -149,4 +150,114 @@ class Outbox(BaseModel):
     last_error = TextField(null=True)
 
 
-ALL_MODELS = [Counter, User, AuthSession, LoginThrottle, PasswordReset, StoredFile, PortalApplication, Outbox]
+class Employer(BaseModel):
+    """A registered employer (Form 1): a business, or an individual employing domestic workers."""
+
+    code = CharField(max_length=12, unique=True, null=True)  # issued at CONFIRM
+    kind = CharField(max_length=10)  # business | domestic
+    name = CharField(max_length=150)
+    business_entity = CharField(max_length=30)
+    sub_entity = CharField(max_length=40)
+    registration_number = CharField(max_length=20)  # BRN, or the individual's MyKad / passport number
+    nationality = CharField(max_length=2, default="MY")
+    industry = CharField(max_length=40)
+    address = TextField()
+    postcode = CharField(max_length=5)
+    state = CharField(max_length=30)
+    phone = CharField(max_length=15)
+    email = CharField(max_length=254, default="")
+    first_employment_date = DateField()
+    induction_venue = CharField(max_length=60)
+    status = CharField(max_length=10, default="draft")  # draft | registered
+    created_by = ForeignKeyField(User, backref="+", on_delete="RESTRICT")
+    created_at = DateTimeField(default=utcnow)
+    registered_at = DateTimeField(null=True)
+
+
+# A business registration (or an individual's identity) number is registered once; drafts may repeat.
+Employer.add_index(Employer.kind, Employer.registration_number, unique=True, where=Employer.status == "registered",
+                   name="employer_registered_unique")
+
+
+class EmployerAccess(BaseModel):
+    """Which portal accounts may manage which employers (an accountant may manage several)."""
+
+    user = ForeignKeyField(User, backref="employer_access", on_delete="CASCADE")
+    employer = ForeignKeyField(Employer, backref="access", on_delete="CASCADE")
+
+    class Meta:
+        indexes = ((("user", "employer"), True),)
+
+
+class Person(BaseModel):
+    """An insured person, shared by every employer that employs them."""
+
+    id_type = CharField(max_length=10)  # NEW_IC | OLD_IC | PASSPORT | SSFW
+    id_number = CharField(max_length=20)
+    name = CharField(max_length=150)
+    birth_date = DateField()
+    gender = CharField(max_length=1)
+    citizen = BooleanField(default=True)  # citizen or permanent resident
+    nationality = CharField(max_length=2, default="MY")
+    first_insured_on = DateField()
+    created_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("id_type", "id_number"), True),)
+
+
+class RegistrationBatch(BaseModel):
+    """Form 2: one submission of new employees under a CRN reference (with the employer's own, at first)."""
+
+    crn = CharField(max_length=20, unique=True)
+    employer = ForeignKeyField(Employer, backref="batches", on_delete="CASCADE")
+    kind = CharField(max_length=15)  # new_employer | add_employees
+    status = CharField(max_length=10, default="draft")  # draft | submitted
+    created_by = ForeignKeyField(User, backref="+", on_delete="RESTRICT")
+    created_at = DateTimeField(default=utcnow)
+    submitted_at = DateTimeField(null=True)
+
+
+class Employment(BaseModel):
+    """A person working for an employer, from start to end; one open employment per person and employer."""
+
+    employer = ForeignKeyField(Employer, backref="employments", on_delete="CASCADE")
+    person = ForeignKeyField(Person, backref="employments", on_delete="RESTRICT")
+    batch = ForeignKeyField(RegistrationBatch, backref="employments", on_delete="CASCADE")
+    domestic = BooleanField(default=False)
+    start_date = DateField()
+    eis_start_date = DateField(null=True)
+    end_date = DateField(null=True)
+    end_reason = CharField(max_length=20, null=True)
+    status = CharField(max_length=10, default="pending", index=True)  # pending | active | terminated
+    passport_number = CharField(max_length=20, default="")
+    passport_start = DateField(null=True)
+    passport_end = DateField(null=True)
+    passport_file = ForeignKeyField(StoredFile, null=True, backref="+", on_delete="SET NULL")
+    permit_number = CharField(max_length=20, default="")
+    permit_start = DateField(null=True)
+    permit_end = DateField(null=True)
+    permit_file = ForeignKeyField(StoredFile, null=True, backref="+", on_delete="SET NULL")
+    kin_name = CharField(max_length=150, default="")
+    kin_phone = CharField(max_length=15, default="")
+    kin_relationship = CharField(max_length=40, default="")
+    created_at = DateTimeField(default=utcnow)
+
+
+# One open (pending or active) employment per person and employer: a partial unique index.
+Employment.add_index(Employment.employer, Employment.person, unique=True, where=Employment.end_date.is_null(),
+                     name="employment_open_unique")
+
+
+class BatchDocument(BaseModel):
+    """A supporting document uploaded with a registration batch (QRG 4)."""
+
+    batch = ForeignKeyField(RegistrationBatch, backref="documents", on_delete="CASCADE")
+    document_type = CharField(max_length=30)
+    file = ForeignKeyField(StoredFile, backref="+", on_delete="RESTRICT")
+    remarks = CharField(max_length=200, default="")
+    created_at = DateTimeField(default=utcnow)
+
+
+ALL_MODELS = [Counter, User, AuthSession, LoginThrottle, PasswordReset, StoredFile, PortalApplication, Outbox,
+              Employer, EmployerAccess, Person, RegistrationBatch, Employment, BatchDocument]
