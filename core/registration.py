@@ -17,8 +17,9 @@ BUSINESS_ENTITIES = {
                                      "BHD": N_("Public limited company (Berhad)")}),
     "BUSINESS": (N_("Business (SSM)"), {"SOLE": N_("Sole proprietorship"), "PARTNERSHIP": N_("Partnership")}),
     "LLP": (N_("Limited liability partnership"), {"LLP": N_("Limited liability partnership")}),
-    "ORGANISATION": (N_("Organisation"), {"SOCIETY": N_("Society (ROS)"), "COOPERATIVE": N_("Cooperative"),
-                                          "TRADE_UNION": N_("Trade union"), "NGO": N_("Non-governmental organisation")}),
+    "ORGANISATION": (N_("Organisation"), {
+        "SOCIETY": N_("Society (ROS)"), "COOPERATIVE": N_("Cooperative"), "TRADE_UNION": N_("Trade union"),
+        "NGO": N_("Non-governmental organisation")}),
     DOMESTIC_ENTITY: (N_("Individual for Domestic Worker"), {"INDIVIDUAL": N_("Individual")}),
 }
 

@@ -1,9 +1,10 @@
 """Employer and employee registration: employers, who may manage them, insured persons, CRN batches,
-employments and supporting documents. Frozen copies of the models as they were then."""
+employments, supporting documents, and attachments for outbox emails. Frozen copies of the models."""
 
 import datetime
 
 from peewee import (
+    BlobField,
     BooleanField,
     CharField,
     DateField,
@@ -119,4 +120,15 @@ def up(migrator, db):
         remarks = CharField(max_length=200, default="")
         created_at = DateTimeField(default=_now)
 
-    db.create_tables([Employer, EmployerAccess, Person, RegistrationBatch, Employment, BatchDocument])
+    class Outbox(Base):
+        class Meta:
+            table_name = "outbox"
+
+    class OutboxAttachment(Base):
+        message = ForeignKeyField(Outbox, on_delete="CASCADE")
+        filename = CharField(max_length=120)
+        content_type = CharField(max_length=60)
+        data = BlobField()
+
+    db.create_tables([Employer, EmployerAccess, Person, RegistrationBatch, Employment, BatchDocument,
+                      OutboxAttachment])

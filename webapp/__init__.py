@@ -6,7 +6,7 @@ import uuid
 from flask import Flask, g
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from webapp import access, assets, cli, config, db, errors, i18n, mailer, security
+from webapp import access, assets, cli, config, db, errors, i18n, mailer, security, tenancy
 from webapp.extensions import babel, compress, csrf, htmx, login_manager
 from webapp.services import hashing
 
@@ -46,12 +46,13 @@ def register_extensions(app: Flask) -> None:
     login_manager.session_protection = None  # the server-side session row is the protection
     security.init_app(app)
     access.init_app(app)
+    tenancy.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:
-    from webapp.views import auth, calculator, employer, officer, portal_id, public
+    from webapp.views import auth, calculator, employees, employer, officer, portal_id, public, registration
 
-    for module in (public, auth, portal_id, officer, employer, calculator):
+    for module in (public, auth, portal_id, officer, employer, calculator, registration, employees):
         app.register_blueprint(module.bp)
 
 

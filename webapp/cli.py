@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 from playhouse.migrations import Runner
 
-from webapp import mailer
+from webapp import demo, mailer
 from webapp.config import ROOT
 from webapp.db import database, is_sqlite
 from webapp.models import LoginThrottle, User, utcnow
@@ -16,6 +16,7 @@ from webapp.services import auth, hashing
 MIGRATIONS = ROOT / "migrations"
 DEMO_EMPLOYER = "employer@demo.assist.test"
 DEMO_OFFICER = "officer@demo.assist.test"
+DEMO_SECOND_EMPLOYER = "employer2@demo.assist.test"
 
 
 def apply_migrations() -> list[str]:
@@ -24,12 +25,13 @@ def apply_migrations() -> list[str]:
         return Runner(database, directory=str(MIGRATIONS)).up()
 
 
-def seed_demo(password: str) -> None:
-    """The demo officer and employer user, active with `password` and unlocked (idempotent)."""
+def seed_demo(password: str, settings) -> None:
+    """The demo accounts, active with `password` and unlocked, and their employers (idempotent)."""
     now = utcnow()
     with database.connection_context(), database.atomic():
         for email, name, role in ((DEMO_OFFICER, "Pegawai Demo", "officer"),
-                                  (DEMO_EMPLOYER, "Majikan Demo", "employer")):
+                                  (DEMO_EMPLOYER, "Majikan Demo", "employer"),
+                                  (DEMO_SECOND_EMPLOYER, "Majikan Kedua", "employer")):
             user = User.get_or_none(User.email == email) or User(email=email, name=name, role=role)
             if not user.id or not hashing.verify(user.password_hash, password):
                 user.password_hash = hashing.hash_password(password)
@@ -40,6 +42,7 @@ def seed_demo(password: str) -> None:
             user.is_active = True
             user.save()
             LoginThrottle.delete().where(LoginThrottle.email == email).execute()
+        demo.seed_employers(settings, now.date())
 
 
 def init_app(app) -> None:
@@ -53,8 +56,9 @@ def init_app(app) -> None:
     def seed_demo_command():
         """Create the demo officer and employer (password from DEMO_PASSWORD)."""
         password = os.environ.get("DEMO_PASSWORD", "Demo-Password-2026")
-        seed_demo(password)
-        click.echo(f"Demo logins ready: {DEMO_EMPLOYER} and {DEMO_OFFICER} (password from DEMO_PASSWORD).")
+        seed_demo(password, app.config)
+        click.echo(f"Demo logins ready: {DEMO_EMPLOYER}, {DEMO_SECOND_EMPLOYER} and {DEMO_OFFICER} "
+                   "(password from DEMO_PASSWORD).")
 
     @app.cli.command("create-officer")
     @click.argument("email")

@@ -27,6 +27,10 @@ class SmtpSender:
         email["Subject"] = message.subject
         email["Message-ID"] = make_msgid(idstring=f"outbox{message.id}")
         email.set_content(message.body)
+        for attachment in message.attachments:
+            maintype, subtype = attachment.content_type.split("/", 1)
+            email.add_attachment(bytes(attachment.data), maintype=maintype, subtype=subtype,
+                                 filename=attachment.filename)
         with smtplib.SMTP(cfg["MAIL_SERVER"], cfg["MAIL_PORT"], timeout=20) as smtp:
             if cfg["MAIL_STARTTLS"]:
                 smtp.starttls()

@@ -6,6 +6,7 @@ Times are naive UTC datetimes; the web layer shows them in Malaysia time.
 from datetime import UTC, datetime
 
 from peewee import (
+    BlobField,
     BooleanField,
     CharField,
     DateField,
@@ -259,5 +260,14 @@ class BatchDocument(BaseModel):
     created_at = DateTimeField(default=utcnow)
 
 
+class OutboxAttachment(BaseModel):
+    """A file sent with an outbox email (the registration letters)."""
+
+    message = ForeignKeyField(Outbox, backref="attachments", on_delete="CASCADE")
+    filename = CharField(max_length=120)
+    content_type = CharField(max_length=60)
+    data = BlobField()
+
+
 ALL_MODELS = [Counter, User, AuthSession, LoginThrottle, PasswordReset, StoredFile, PortalApplication, Outbox,
-              Employer, EmployerAccess, Person, RegistrationBatch, Employment, BatchDocument]
+              Employer, EmployerAccess, Person, RegistrationBatch, Employment, BatchDocument, OutboxAttachment]

@@ -10,7 +10,8 @@ PUBLIC_ENDPOINTS = {
     "auth.forgot_password", "auth.reset_password", "portal_id.register", "portal_id.submitted",
     "calculator.index",
 }
-SAMPLE_ARGS = {"application_id": 1, "token": "x", "code": "en"}
+SAMPLE_ARGS = {"application_id": 1, "token": "x", "code": "en", "batch_id": 1, "employment_id": 1, "document_id": 1,
+               "kind": "sip1", "employer_id": 1, ("registration.letter", "kind"): "successful"}
 
 
 def private_routes(app):
@@ -19,7 +20,8 @@ def private_routes(app):
     for rule in app.url_map.iter_rules():
         if rule.endpoint in PUBLIC_ENDPOINTS or rule.endpoint == "static":
             continue
-        url = rule.build({k: SAMPLE_ARGS[k] for k in rule.arguments}, append_unknown=False)[1]
+        args = {k: SAMPLE_ARGS.get((rule.endpoint, k), SAMPLE_ARGS[k]) for k in rule.arguments}
+        url = rule.build(args, append_unknown=False)[1]
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             routes.append((method, url, rule.endpoint))
     return routes

@@ -5,7 +5,7 @@ import sqlite3
 
 from tests.support import login
 from webapp.db import is_sqlite
-from webapp.models import Outbox, User
+from webapp.models import Employer, Outbox, User
 from webapp.services import outbox
 
 
@@ -26,7 +26,10 @@ def test_seed_demo_is_idempotent(runner, monkeypatch):
     for _ in range(2):
         assert runner.invoke(args=["seed-demo"]).exit_code == 0
     users = {u.email: u for u in User.select()}
-    assert set(users) == {"employer@demo.assist.test", "officer@demo.assist.test"}
+    assert set(users) == {"employer@demo.assist.test", "employer2@demo.assist.test", "officer@demo.assist.test"}
+    assert Employer.select().where(Employer.status == "registered").count() == 2
+    demo = Employer.get(Employer.registration_number == "201901000005")
+    assert demo.employments.count() == 25
     assert not users["employer@demo.assist.test"].password_is_temporary
     assert users["employer@demo.assist.test"].terms_accepted_at is not None
 
@@ -53,6 +56,6 @@ def test_backup_makes_a_checked_copy(runner, tmp_path):
     assert result.exit_code == 0, result.output
     copy = sqlite3.connect(target)
     try:
-        assert copy.execute("SELECT count(*) FROM user").fetchone()[0] == 2
+        assert copy.execute("SELECT count(*) FROM user").fetchone()[0] == 3
     finally:
         copy.close()

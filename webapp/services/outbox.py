@@ -5,7 +5,7 @@ import threading
 from datetime import timedelta
 
 from webapp.db import locked
-from webapp.models import Outbox, utcnow
+from webapp.models import Outbox, OutboxAttachment, utcnow
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
@@ -16,13 +16,16 @@ _wakeup = threading.Event()
 SCRUBBED = "[removed after delivery]"
 
 
-def enqueue(to_addr: str, subject: str, body: str, *, sensitive: bool = False) -> Outbox:
+def enqueue(to_addr: str, subject: str, body: str, *, sensitive: bool = False,
+            attachments: list[tuple[str, str, bytes]] = ()) -> Outbox:
     """Queue one message; call inside the transaction of the change it reports.
 
     A `sensitive` message (a temporary password, a reset link) has its body scrubbed once delivered, so
-    the secret does not stay in the database.
+    the secret does not stay in the database. `attachments` are (filename, content type, bytes).
     """
     message = Outbox.create(to_addr=to_addr, subject=subject, body=body, sensitive=sensitive)
+    for filename, content_type, data in attachments:
+        OutboxAttachment.create(message=message, filename=filename, content_type=content_type, data=data)
     _wakeup.set()
     return message
 

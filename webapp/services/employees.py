@@ -1,0 +1,93 @@
+"""Employees of an employer: coverage facts, the list with search and paging, CSV export, termination."""
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import date
+
+from core.coverage import Employee, coverage
+from core.errors import N_, NotFound, ValidationError
+from core.registration import TERMINATION_REASONS
+from webapp.db import locked
+from webapp.models import Employer, Employment, Person
+
+PAGE_SIZE = 50
+
+
+def facts(employment: Employment) -> Employee:
+    """What core.coverage needs to know about this employment."""
+    person = employment.person
+    return Employee(birth_date=person.birth_date, employment_start=employment.start_date, citizen=person.citizen,
+                    domestic=employment.domestic, employment_end=employment.end_date,
+                    first_insured_on=person.first_insured_on)
+
+
+def coverage_now(employment: Employment, today: date):
+    return coverage(facts(employment), today)
+
+
+@dataclass(frozen=True)
+class Page:
+    rows: list
+    total: int
+    page: int
+    pages: int
+
+
+def search(employer: Employer, query: str = "", status: str = "active", page: int = 1) -> Page:
+    """The employer's registered employees, by name or identification number, 50 a page."""
+    selection = (Employment.select(Employment, Person).join(Person)
+                 .where((Employment.employer == employer) & (Employment.status != "pending")))
+    if status in ("active", "terminated"):
+        selection = selection.where(Employment.status == status)
+    words = query.strip().upper()
+    if words:
+        selection = selection.where(Person.name.contains(words) | Person.id_number.startswith(words.replace("-", "")))
+    total = selection.count()
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(max(page, 1), pages)
+    rows = list(selection.order_by(Person.name, Employment.id).paginate(page, PAGE_SIZE))
+    return Page(rows, total, page, pages)
+
+
+def csv_export(employer: Employer, query: str = "", status: str = "all") -> str:
+    """Every matching employee as CSV (not only one page)."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["Identification Type", "Identification No.", "Name", "Date of Birth", "Gender",
+                     "Employment Start Date", "Employment End Date", "Status"])
+    first = search(employer, query, status, 1)
+    for number in range(1, first.pages + 1):
+        for row in (first if number == 1 else search(employer, query, status, number)).rows:
+            person = row.person
+            writer.writerow([person.id_type, person.id_number, person.name, person.birth_date.isoformat(),
+                             person.gender, row.start_date.isoformat(),
+                             row.end_date.isoformat() if row.end_date else "", row.status])
+    return out.getvalue()
+
+
+def get(employer: Employer, employment_id: int) -> Employment:
+    """One employment of this employer; NotFound for anyone else's."""
+    employment = (Employment.select(Employment, Person).join(Person)
+                  .where((Employment.id == employment_id) & (Employment.employer == employer)
+                         & (Employment.status != "pending")).first())
+    if employment is None:
+        raise NotFound(N_("No such employee."))
+    return employment
+
+
+def terminate(employment: Employment, last_day: date, reason: str, today: date) -> Employment:
+    """QRG 11: the employee leaves on `last_day`; from the next month they are out of contribution lists."""
+    if reason not in TERMINATION_REASONS:
+        raise ValidationError(N_("Choose a reason."), field="reason")
+    if employment.status != "active":
+        raise ValidationError(N_("This employee has already left."))
+    if last_day < employment.start_date:
+        raise ValidationError(N_("The last day of work cannot be before the start date (%(date)s)."),
+                              field="last_day", date=employment.start_date.strftime("%d/%m/%Y"))
+    if last_day.toordinal() > today.toordinal() + 31:
+        raise ValidationError(N_("The last day of work can be at most a month ahead."), field="last_day")
+    with locked():
+        Employment.update(end_date=last_day, end_reason=reason, status="terminated").where(
+            (Employment.id == employment.id) & (Employment.status == "active")).execute()
+    return Employment.get_by_id(employment.id)

@@ -1,0 +1,227 @@
+"""Employer registration (Form 1) and employee registration batches (Form 2, CRN), QRG 2, 3, 4 and 10."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from peewee import IntegrityError
+
+from core.errors import N_, Conflict, NotAllowed, NotFound, ValidationError
+from core.identifiers import crn_number, issue_employer_code, normalize_brn, normalize_mykad, normalize_phone
+from core.registration import check_document_period, check_identity, check_start_date
+from webapp.db import for_update, locked
+from webapp.models import (
+    BatchDocument,
+    Employer,
+    EmployerAccess,
+    Employment,
+    Person,
+    RegistrationBatch,
+    User,
+    utcnow,
+)
+from webapp.services import counters, letters, uploads
+from webapp.services.employers import managed
+
+CODE_BASE = 9_000_000_000  # codes we issue start at 9000000001: they cannot collide with PERKESO's own
+
+
+@dataclass(frozen=True)
+class EmployerForm:
+    kind: str  # business | domestic
+    name: str
+    business_entity: str
+    sub_entity: str
+    registration_number: str
+    nationality: str
+    industry: str
+    address: str
+    postcode: str
+    state: str
+    phone: str
+    email: str
+    first_employment_date: date
+    induction_venue: str
+
+
+def _normalized_number(data: EmployerForm) -> str:
+    if data.kind == "business":
+        return normalize_brn(data.registration_number)
+    if data.nationality == "MY":
+        return normalize_mykad(data.registration_number)
+    number = data.registration_number.strip().upper()
+    if not (4 <= len(number) <= 20 and number.isalnum()):
+        raise ValidationError(N_("Enter the passport number: 4 to 20 letters or digits."))
+    return number
+
+
+def start_employer(user: User, data: EmployerForm, today: date) -> RegistrationBatch:
+    """SAVE & CONTINUE of Form 1: a draft employer and its first CRN batch (one transaction)."""
+    checks = {"registration_number": lambda: _normalized_number(data), "phone": lambda: normalize_phone(data.phone)}
+    values = {}
+    for field, check in checks.items():
+        try:
+            values[field] = check()
+        except ValidationError as exc:
+            exc.field = field
+            raise
+    if data.first_employment_date > today:
+        raise ValidationError(N_("The date of first employment cannot be in the future."),
+                              field="first_employment_date")
+    with locked():
+        if Employer.select().where((Employer.kind == data.kind) & (Employer.status == "registered")
+                                   & (Employer.registration_number == values["registration_number"])).exists():
+            raise Conflict(N_("%(number)s is already registered as an employer. If this is your business, call the "
+                              "hotline 1-300-22-8000 to be given access to it."), field="registration_number",
+                           number=values["registration_number"])
+        employer = Employer.create(
+            kind=data.kind, name=" ".join(data.name.split()).upper(), business_entity=data.business_entity,
+            sub_entity=data.sub_entity, nationality=data.nationality, industry=data.industry,
+            address=data.address.strip(), postcode=data.postcode, state=data.state, email=data.email.strip().lower(),
+            first_employment_date=data.first_employment_date, induction_venue=data.induction_venue,
+            created_by=user, **values)
+        EmployerAccess.create(user=user, employer=employer)
+        return _new_batch(employer, user, "new_employer", today)
+
+
+def _new_batch(employer: Employer, user: User, kind: str, today: date) -> RegistrationBatch:
+    month = today.replace(day=1)
+    sequence = counters.next_value(f"crn-{month:%Y%m}")
+    return RegistrationBatch.create(crn=crn_number(month, sequence), employer=employer, kind=kind, created_by=user)
+
+
+def start_update(user: User, employer: Employer, today: date) -> RegistrationBatch:
+    """QRG 10 Update Add New Employee: the open draft batch of a registered employer, or a new one."""
+    if employer.status != "registered":
+        raise NotAllowed(N_("Finish the employer registration first."))
+    with locked():
+        draft = (RegistrationBatch.select().where((RegistrationBatch.employer == employer)
+                                                  & (RegistrationBatch.status == "draft")).first())
+        return draft or _new_batch(employer, user, "add_employees", today)
+
+
+def batch_for(user: User, batch_id: int, *, draft: bool = True) -> RegistrationBatch:
+    """A batch of an employer `user` manages (NotFound otherwise); with `draft`, one still being filled."""
+    batch = (RegistrationBatch.select().join(Employer)
+             .where((RegistrationBatch.id == batch_id) & Employer.id.in_(managed(user).select(Employer.id)))
+             .first())
+    if batch is None:
+        raise NotFound(N_("No such registration."))
+    if draft and batch.status != "draft":
+        raise NotAllowed(N_("This registration was already submitted."))
+    return batch
+
+
+def find_person(id_type: str, id_number: str) -> Person | None:
+    """Search Existing Employee: a person insured before, by any employer."""
+    number = id_number.strip().upper().replace("-", "").replace(" ", "")
+    return Person.get_or_none((Person.id_type == id_type) & (Person.id_number == number))
+
+
+@dataclass(frozen=True)
+class EmployeeForm:
+    foreign: bool
+    id_type: str
+    id_number: str
+    name: str
+    birth_date: date | None
+    gender: str | None
+    nationality: str
+    start_date: date
+    passport_number: str = ""
+    passport_start: date | None = None
+    passport_end: date | None = None
+    permit_number: str = ""
+    permit_start: date | None = None
+    permit_end: date | None = None
+    kin_name: str = ""
+    kin_phone: str = ""
+    kin_relationship: str = ""
+
+
+def add_employee(batch: RegistrationBatch, data: EmployeeForm, files: dict, settings, today: date) -> Employment:
+    """SAVE on the employee form: the person (found or new) and a pending employment, in one transaction.
+
+    `files` maps "passport_file" / "permit_file" to (stream, filename) for foreign workers.
+    """
+    person = find_person(data.id_type, data.id_number)
+    identity = check_identity(data.id_type, data.id_number, person.birth_date if person else data.birth_date,
+                              person.gender if person else data.gender)
+    check_start_date(data.start_date, identity.birth_date, today)
+    if data.foreign:
+        check_document_period(N_("passport"), data.passport_number, data.passport_start, data.passport_end, today,
+                              "passport_number")
+        check_document_period(N_("pass/permit"), data.permit_number, data.permit_start, data.permit_end, today,
+                              "permit_number")
+        if not data.kin_name.strip():
+            raise ValidationError(N_("Enter the next of kin."), field="kin_name")
+    if person is None and not data.name.strip():
+        raise ValidationError(N_("Enter the employee's name."), field="name")
+    employer = batch.employer
+    with locked():
+        if person is None:
+            person = Person.create(id_type=identity.id_type, id_number=identity.id_number,
+                                   name=" ".join(data.name.split()).upper(), birth_date=identity.birth_date,
+                                   gender=identity.gender, citizen=not data.foreign, nationality=data.nationality,
+                                   first_insured_on=data.start_date)
+        if Employment.select().where((Employment.employer == employer) & (Employment.person == person)
+                                     & Employment.end_date.is_null()).exists():
+            raise Conflict(N_("%(name)s is already an employee of this employer."), field="id_number",
+                           name=person.name)
+        stored = {name: uploads.store_document(stream, filename, settings["UPLOAD_DIR"],
+                                               settings["MAX_DOCUMENT_BYTES"])
+                  for name, (stream, filename) in files.items() if filename}
+        try:
+            return Employment.create(
+                employer=employer, person=person, batch=batch, domestic=employer.kind == "domestic",
+                start_date=data.start_date,
+                eis_start_date=data.start_date if batch.kind == "new_employer" else max(today, data.start_date),
+                passport_number=data.passport_number.strip().upper(), passport_start=data.passport_start,
+                passport_end=data.passport_end, permit_number=data.permit_number.strip().upper(),
+                permit_start=data.permit_start, permit_end=data.permit_end, kin_name=data.kin_name.strip(),
+                kin_phone=data.kin_phone.strip(), kin_relationship=data.kin_relationship, **stored)
+        except IntegrityError:
+            raise Conflict(N_("%(name)s is already an employee of this employer."), field="id_number",
+                           name=person.name) from None
+
+
+def remove_employee(batch: RegistrationBatch, employment_id: int) -> None:
+    """Take a pending employee off a draft batch."""
+    deleted = Employment.delete().where((Employment.id == employment_id) & (Employment.batch == batch)
+                                        & (Employment.status == "pending")).execute()
+    if not deleted:
+        raise NotFound(N_("No such employee in this registration."))
+
+
+def add_document(batch: RegistrationBatch, document_type: str, stream, filename: str, remarks: str,
+                 settings) -> BatchDocument:
+    """ADD DOCUMENT: a checked file stored outside static/, listed with the batch."""
+    with locked():
+        stored = uploads.store_document(stream, filename, settings["UPLOAD_DIR"], settings["MAX_DOCUMENT_BYTES"])
+        return BatchDocument.create(batch=batch, document_type=document_type, file=stored, remarks=remarks.strip())
+
+
+def submit(batch: RegistrationBatch, today: date) -> Employer:
+    """CONFIRM at "Proceed for Submission?": employees active, and for a new employer its code."""
+    with locked():
+        batch = for_update(RegistrationBatch.select().where(RegistrationBatch.id == batch.id)).get()
+        if batch.status != "draft":
+            raise Conflict(N_("This registration was already submitted."))
+        if not Employment.select().where(Employment.batch == batch).exists():
+            raise ValidationError(N_("Add at least one employee before you submit."))
+        if not BatchDocument.select().where(BatchDocument.batch == batch).exists():
+            raise ValidationError(N_("Add at least one supporting document before you submit."))
+        employer = batch.employer
+        if batch.kind == "new_employer":
+            prefix = "A" if employer.kind == "domestic" else "E"
+            employer.code = issue_employer_code(prefix, CODE_BASE + counters.next_value(f"employer-code-{prefix}"))
+            employer.status, employer.registered_at = "registered", utcnow()
+            try:
+                employer.save()
+            except IntegrityError:
+                raise Conflict(N_("%(number)s was registered by someone else meanwhile. Call the hotline "
+                                  "1-300-22-8000."), number=employer.registration_number) from None
+        Employment.update(status="active").where(Employment.batch == batch).execute()
+        batch.status, batch.submitted_at = "submitted", utcnow()
+        batch.save()
+        letters.email_letters(batch)
+    return employer

@@ -1,0 +1,45 @@
+"""The employer the logged-in account is working on: chosen in the header, kept in the session, and
+checked against the accounts's access on every request (never trusted from the browser alone)."""
+
+from functools import wraps
+
+from flask import g, redirect, session, url_for
+from flask_login import current_user
+
+from webapp.access import employer_required
+from webapp.services import employers
+
+
+def selected_employer():
+    """The selected registered employer of the current user, or None when they have none yet."""
+    if "employer" in g:
+        return g.employer
+    choices = list(employers.registered(current_user.id))
+    chosen = next((e for e in choices if e.id == session.get("employer_id")), choices[0] if choices else None)
+    if chosen is not None:
+        session["employer_id"] = chosen.id
+    g.employer = chosen
+    return chosen
+
+
+def with_employer(view):
+    """An employer page: logged in as an employer, with a registered employer selected (passed as `employer`)."""
+
+    @employer_required
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        employer = selected_employer()
+        if employer is None:
+            return redirect(url_for("registration.index"), 303)
+        return view(*args, employer=employer, **kwargs)
+
+    return wrapped
+
+
+def init_app(app) -> None:
+    @app.context_processor
+    def employer_switcher():
+        if not current_user.is_authenticated or current_user.role != "employer":
+            return {}
+        return {"selected_employer": selected_employer(),
+                "employer_choices": list(employers.registered(current_user.id))}

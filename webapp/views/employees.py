@@ -1,0 +1,61 @@
+"""Employees of the selected employer: active search, filter, paging, CSV export and termination (QRG 11)."""
+
+from flask import Blueprint, Response, abort, flash, redirect, request, url_for
+from flask_babel import gettext
+
+from core.errors import NotFound, ValidationError
+from webapp.forms.registration import TerminationForm
+from webapp.i18n import translate_error
+from webapp.models import utcnow
+from webapp.rendering import form_errors, render
+from webapp.services import employees as service
+from webapp.tenancy import with_employer
+
+bp = Blueprint("employees", __name__, url_prefix="/employees")
+STATUSES = ("active", "terminated", "all")
+
+
+def _filters():
+    status = request.args.get("status", "active")
+    try:
+        page = int(request.args.get("page", "1"))
+    except ValueError:
+        page = 1
+    return request.args.get("q", "")[:100], status if status in STATUSES else "active", page
+
+
+@bp.get("/")
+@with_employer
+def index(employer):
+    query, status, page = _filters()
+    result = service.search(employer, query, status, page)
+    return render("employees/index.html", "results", employer=employer, result=result, query=query, status=status)
+
+
+@bp.get("/export.csv")
+@with_employer
+def export(employer):
+    query, status, _ = _filters()
+    body = "\ufeff" + service.csv_export(employer, query, status)  # the BOM lets spreadsheet software read UTF-8
+    return Response(body, mimetype="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="employees-{employer.code}.csv"'})
+
+
+@bp.route("/<int:employment_id>/terminate", methods=["GET", "POST"])
+@with_employer
+def terminate(employer, employment_id: int):
+    try:
+        employment = service.get(employer, employment_id)
+    except NotFound:
+        abort(404)
+    form = TerminationForm()
+    if form.validate_on_submit():
+        try:
+            service.terminate(employment, form.last_day.data, form.reason.data, utcnow().date())
+        except ValidationError as exc:
+            getattr(form, exc.field or "last_day").errors.append(translate_error(exc))
+        else:
+            flash(gettext("%(name)s has been terminated from %(date)s.", name=employment.person.name,
+                          date=form.last_day.data.strftime("%d/%m/%Y")), "success")
+            return redirect(url_for("employees.index"), 303)
+    return render("employees/terminate.html", status=form_errors(form), form=form, employment=employment)

@@ -1,0 +1,224 @@
+"""MY SITES, REGISTRATION: Form 1 (employer), Form 2 (employees), supporting documents, SUBMIT and CONFIRM."""
+
+from flask import Blueprint, abort, current_app, redirect, request, session, url_for
+from flask_login import current_user
+
+from core.errors import AssistError, NotFound, ValidationError
+from core.registration import DOCUMENT_TYPES, required_documents
+from webapp.access import employer_required
+from webapp.forms.auth import PlainForm
+from webapp.forms.registration import DocumentForm, EmployeeForm, EmployerRegistrationForm
+from webapp.i18n import translate_error
+from webapp.models import BatchDocument, Employment, Person, RegistrationBatch, utcnow
+from webapp.rendering import form_errors, render
+from webapp.services import employers, letters, registration, uploads
+from webapp.tenancy import selected_employer
+from webapp.views.files import attachment
+
+bp = Blueprint("registration", __name__, url_prefix="/registration")
+
+
+def _today():
+    return utcnow().date()
+
+
+def _batch(batch_id: int, draft: bool = True):
+    try:
+        return registration.batch_for(current_user._get_current_object(), batch_id, draft=draft)
+    except NotFound:
+        abort(404)
+    except AssistError:
+        return None
+
+
+def _show_error(form, exc: AssistError, default_field: str) -> None:
+    field = getattr(form, exc.field or default_field, None) or getattr(form, default_field)
+    field.errors = [*field.errors, translate_error(exc)]
+
+
+@bp.get("/")
+@employer_required
+def index():
+    user = current_user._get_current_object()
+    mine = list(employers.managed(user))
+    drafts = {b.employer_id: b for b in RegistrationBatch.select().where(
+        (RegistrationBatch.status == "draft") & RegistrationBatch.employer.in_([e.id for e in mine]))}
+    return render("registration/index.html", employers=mine, drafts=drafts,
+                  selected=selected_employer(), update_form=PlainForm())
+
+
+@bp.route("/employer", methods=["GET", "POST"])
+@employer_required
+def employer():
+    domestic = request.args.get("kind") == "domestic"
+    form = EmployerRegistrationForm().configure(domestic)
+    if form.validate_on_submit():
+        data = registration.EmployerForm(kind="domestic" if domestic else "business", **{
+            name: getattr(form, name).data for name in (
+                "name", "business_entity", "sub_entity", "registration_number", "nationality", "industry",
+                "address", "postcode", "state", "phone", "email", "first_employment_date", "induction_venue")})
+        if not domestic:
+            data = registration.EmployerForm(**{**data.__dict__, "nationality": "MY"})
+        try:
+            batch = registration.start_employer(current_user._get_current_object(), data, _today())
+        except AssistError as exc:
+            _show_error(form, exc, "registration_number")
+        else:
+            return redirect(url_for("registration.employees", batch_id=batch.id), 303)
+    return render("registration/employer.html", "employer_form", form_errors(form), form=form, domestic=domestic)
+
+
+@bp.post("/update")
+@employer_required
+def update():
+    """QRG 10: Update, Update Add New Employee, for the selected employer."""
+    employer = selected_employer()
+    if employer is None or not PlainForm().validate_on_submit():
+        return redirect(url_for("registration.index"), 303)
+    batch = registration.start_update(current_user._get_current_object(), employer, _today())
+    return redirect(url_for("registration.employees", batch_id=batch.id), 303)
+
+
+@bp.get("/<int:batch_id>/employees")
+@employer_required
+def employees(batch_id: int):
+    batch = _batch(batch_id)
+    if batch is None:
+        return redirect(url_for("registration.done", batch_id=batch_id), 303)
+    rows = (Employment.select(Employment, Person).join(Person).where(Employment.batch == batch)
+            .order_by(Employment.id))
+    return render("registration/employees.html", batch=batch, rows=list(rows), remove_form=PlainForm())
+
+
+@bp.route("/<int:batch_id>/employees/new", methods=["GET", "POST"])
+@employer_required
+def add_employee(batch_id: int):
+    batch = _batch(batch_id)
+    if batch is None:
+        abort(404)
+    foreign = request.args.get("foreign") == "1"
+    form = EmployeeForm().configure(foreign)
+    found = None
+    if form.id_number.data and form.id_type.data:
+        found = registration.find_person(form.id_type.data, form.id_number.data)
+    if request.method == "POST" and form.validate_on_submit():
+        data = registration.EmployeeForm(foreign=foreign, **{name: getattr(form, name).data for name in (
+            "id_type", "id_number", "name", "birth_date", "gender", "nationality", "start_date", "passport_number",
+            "passport_start", "passport_end", "permit_number", "permit_start", "permit_end", "kin_name",
+            "kin_phone", "kin_relationship")})
+        files = {name: (getattr(form, name).data.stream, getattr(form, name).data.filename or "")
+                 for name in ("passport_file", "permit_file") if foreign and getattr(form, name).data}
+        try:
+            registration.add_employee(batch, data, files, current_app.config, _today())
+        except AssistError as exc:
+            _show_error(form, exc, "id_number")
+        else:
+            return redirect(url_for("registration.employees", batch_id=batch.id), 303)
+    status = 422 if request.method == "POST" else 200
+    return render("registration/employee_form.html", "person_block" if request.args.get("search") else None,
+                  status, form=form, batch=batch, foreign=foreign, found=found)
+
+
+@bp.post("/<int:batch_id>/employees/<int:employment_id>/remove")
+@employer_required
+def remove_employee(batch_id: int, employment_id: int):
+    batch = _batch(batch_id)
+    if batch is None or not PlainForm().validate_on_submit():
+        abort(404)
+    try:
+        registration.remove_employee(batch, employment_id)
+    except NotFound:
+        abort(404)
+    return redirect(url_for("registration.employees", batch_id=batch.id), 303)
+
+
+@bp.route("/<int:batch_id>/documents", methods=["GET", "POST"])
+@employer_required
+def documents(batch_id: int):
+    batch = _batch(batch_id)
+    if batch is None:
+        return redirect(url_for("registration.done", batch_id=batch_id), 303)
+    form = DocumentForm()
+    if form.validate_on_submit():
+        try:
+            registration.add_document(batch, form.document_type.data, form.file.data.stream,
+                                      form.file.data.filename or "", form.remarks.data or "", current_app.config)
+        except ValidationError as exc:
+            _show_error(form, exc, "file")
+        else:
+            return redirect(url_for("registration.documents", batch_id=batch.id), 303)
+    has_foreign = Employment.select().join(Person).where((Employment.batch == batch) & ~Person.citizen).exists()
+    checklist = required_documents(batch.employer.kind == "domestic", batch.kind == "new_employer", has_foreign)
+    uploaded = list(BatchDocument.select().where(BatchDocument.batch == batch).order_by(BatchDocument.id))
+    return render("registration/documents.html", "documents_block", form_errors(form), form=form, batch=batch,
+                  checklist=checklist, uploaded=uploaded, document_types=DOCUMENT_TYPES)
+
+
+@bp.get("/<int:batch_id>/documents/<int:document_id>")
+@employer_required
+def document(batch_id: int, document_id: int):
+    batch = _batch(batch_id, draft=False)
+    upload = BatchDocument.get_or_none((BatchDocument.id == document_id) & (BatchDocument.batch == batch))
+    if upload is None:
+        abort(404)
+    return attachment(uploads.path_of(upload.file, current_app.config["UPLOAD_DIR"]), upload.file.content_type,
+                      upload.file.original_name)
+
+
+@bp.get("/<int:batch_id>/generated/<any(sip1, ds):kind>.pdf")
+@employer_required
+def generated(batch_id: int, kind: str):
+    batch = _batch(batch_id, draft=False)
+    return attachment(letters.build(kind, batch), "application/pdf", letters.filename(kind))
+
+
+@bp.route("/<int:batch_id>/confirm", methods=["GET", "POST"])
+@employer_required
+def confirm(batch_id: int):
+    """SUBMIT shows "Proceed for Submission?"; CONFIRM submits; CANCEL goes back to the documents."""
+    batch = _batch(batch_id)
+    if batch is None:
+        return redirect(url_for("registration.done", batch_id=batch_id), 303)
+    form = PlainForm()
+    error = None
+    if form.validate_on_submit():
+        try:
+            employer = registration.submit(batch, _today())
+        except AssistError as exc:
+            error = translate_error(exc)
+        else:
+            session["employer_id"] = employer.id
+            return redirect(url_for("registration.done", batch_id=batch.id), 303)
+    return render("registration/confirm.html", status=422 if error else 200, form=form, batch=batch, error=error)
+
+
+@bp.get("/<int:batch_id>/done")
+@employer_required
+def done(batch_id: int):
+    batch = _batch(batch_id, draft=False)
+    if batch.status != "submitted":
+        return redirect(url_for("registration.employees", batch_id=batch.id), 303)
+    return render("registration/done.html", batch=batch, employer=batch.employer, kinds=letters.letter_kinds(batch),
+                  titles=letters.TITLES)
+
+
+@bp.get("/<int:batch_id>/letters/<any(acknowledgement, induction, successful, eis_rejection):kind>.pdf")
+@employer_required
+def letter(batch_id: int, kind: str):
+    batch = _batch(batch_id, draft=False)
+    if batch.status != "submitted" or kind not in letters.letter_kinds(batch):
+        abort(404)
+    return attachment(letters.build(kind, batch), "application/pdf", letters.filename(kind))
+
+
+
+@bp.app_template_global()
+def label_of(mapping_name: str, code: str) -> str:
+    """The translated label of a code from core.registration (ID types, document types, reasons...)."""
+    from flask_babel import gettext
+
+    from core import registration as lists
+
+    mapping = {"id_type": {**lists.LOCAL_ID_TYPES, **lists.FOREIGN_ID_TYPES}, "document": lists.DOCUMENT_TYPES,
+               "reason": lists.TERMINATION_REASONS, "industry": lists.INDUSTRIES}[mapping_name]
+    return gettext(mapping[code]) if code in mapping else code
