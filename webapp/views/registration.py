@@ -98,14 +98,18 @@ def add_employee(batch_id: int):
         abort(404)
     foreign = request.args.get("foreign") == "1"
     form = EmployeeForm().configure(foreign)
+    if request.method == "GET":  # SEARCH sends the identification by GET (htmx, or the button without JS)
+        form.id_type.data = request.args.get("id_type", form.id_type.data)
+        form.id_number.data = request.args.get("id_number", "")
     found = None
     if form.id_number.data and form.id_type.data:
         found = registration.find_person(form.id_type.data, form.id_number.data)
     if request.method == "POST" and form.validate_on_submit():
-        data = registration.EmployeeForm(foreign=foreign, **{name: getattr(form, name).data for name in (
-            "id_type", "id_number", "name", "birth_date", "gender", "nationality", "start_date", "passport_number",
-            "passport_start", "passport_end", "permit_number", "permit_start", "permit_end", "kin_name",
-            "kin_phone", "kin_relationship")})
+        dates = ("birth_date", "start_date", "passport_start", "passport_end", "permit_start", "permit_end")
+        texts = ("id_type", "id_number", "name", "gender", "nationality", "passport_number", "permit_number",
+                 "kin_name", "kin_phone", "kin_relationship")
+        data = registration.EmployeeForm(foreign=foreign, **{name: getattr(form, name).data for name in dates},
+                                         **{name: getattr(form, name).data or "" for name in texts})
         files = {name: (getattr(form, name).data.stream, getattr(form, name).data.filename or "")
                  for name in ("passport_file", "permit_file") if foreign and getattr(form, name).data}
         try:
