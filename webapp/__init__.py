@@ -50,9 +50,20 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from webapp.views import auth, calculator, employees, employer, officer, portal_id, public, registration
+    from webapp.views import (
+        auth,
+        calculator,
+        employees,
+        employer,
+        officer,
+        officer_employers,
+        portal_id,
+        public,
+        registration,
+    )
 
-    for module in (public, auth, portal_id, officer, employer, calculator, registration, employees):
+    for module in (public, auth, portal_id, officer, officer_employers, employer, calculator, registration,
+                   employees):
         app.register_blueprint(module.bp)
 
 

@@ -276,3 +276,24 @@ def test_one_account_may_manage_several_employers(employer_client):
 
 def test_employer_pages_without_a_registered_employer_lead_to_registration(employer_client):
     assert employer_client.get("/employees/").headers["Location"] == "/registration/"
+
+
+def test_officer_finds_an_employer_and_its_employees_and_documents(app, employer_client, officer):
+    batch_id = registered(employer_client)
+    employer = Employer.get()
+    back_office = app.test_client()
+    login(back_office, officer.email, PASSWORD)
+    for query in (employer.code, "kedai maju", "2021010001"):
+        found = back_office.get("/officer/employers/", query_string={"q": query}).get_data(as_text=True)
+        assert employer.code in found, query
+    page = back_office.get(f"/officer/employers/{employer.id}").get_data(as_text=True)
+    assert "SITI AMINAH" in page and "AHMAD FAIZAL" in page and "borang1.pdf" in page
+    document = re.search(r'href="(/officer/employers/documents/\d+)"', page).group(1)
+    download = back_office.get(document)
+    assert download.data == PDF and download.headers["Content-Disposition"].startswith("attachment")
+    download.close()
+    assert back_office.get("/officer/employers/99999").status_code == 404
+    assert employer_client.get(document).status_code == 403
+    own = employer_client.get(f"/registration/{batch_id}/documents/{document.rsplit('/', 1)[1]}")
+    assert own.data == PDF
+    own.close()
