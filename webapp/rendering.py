@@ -13,6 +13,8 @@ def wants_partial() -> bool:
 
 def render(template: str, block: str | None = None, status: int = 200, **context):
     """The page, or only `block` of it when htmx asked for a part. Returns (body, status)."""
+    if not isinstance(status, int):
+        raise TypeError("status must be an HTTP status code (is a template variable named 'status'?)")
     if block and wants_partial():
         return render_block(template, block, **context), status
     return render_template(template, **context), status

@@ -219,6 +219,8 @@ def test_update_add_new_employee_uses_the_registration_date_for_eis(employer_cli
 
 def test_employees_page_search_filter_csv_and_termination(employer_client):
     registered(employer_client)
+    for status in ("active", "terminated", "all", "bogus"):  # a filter value never leaks into the HTTP status
+        assert employer_client.get("/employees/", query_string={"status": status}).status_code == 200
     page = employer_client.get("/employees/?q=siti").get_data(as_text=True)
     assert "SITI AMINAH" in page and "AHMAD FAIZAL" not in page and "Showing 1 results" in page
     by_number = employer_client.get("/employees/?q=8801", headers={"HX-Request": "true"}).get_data(as_text=True)

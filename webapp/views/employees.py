@@ -29,7 +29,8 @@ def _filters():
 def index(employer):
     query, status, page = _filters()
     result = service.search(employer, query, status, page)
-    return render("employees/index.html", "results", employer=employer, result=result, query=query, status=status)
+    return render("employees/index.html", "results", employer=employer, result=result, query=query,
+                  status_filter=status)
 
 
 @bp.get("/export.csv")
