@@ -110,6 +110,9 @@ def up(migrator, db):
         kin_relationship = CharField(max_length=40, default="")
         created_at = DateTimeField(default=_now)
 
+        class Meta:
+            indexes = ((("employer", "status"), False),)
+
     Employment.add_index(Employment.employer, Employment.person, unique=True, where=Employment.end_date.is_null(),
                          name="employment_open_unique")
 

@@ -244,6 +244,9 @@ class Employment(BaseModel):
     kin_relationship = CharField(max_length=40, default="")
     created_at = DateTimeField(default=utcnow)
 
+    class Meta:
+        indexes = ((("employer", "status"), False),)
+
 
 # One open (pending or active) employment per person and employer: a partial unique index.
 Employment.add_index(Employment.employer, Employment.person, unique=True, where=Employment.end_date.is_null(),

@@ -5,7 +5,7 @@ Budgets are printed, not asserted: the suite stays free of timing asserts (DEVEL
 
 import tempfile
 
-from tests.bench import login_page, rules, throughput
+from tests.bench import employees_page, login_page, rules, throughput
 from tests.support import LiveServer, free_port
 
 
@@ -41,6 +41,14 @@ def main() -> None:
     row("Parse + check a 10,000-line combined text file", f"{parse_seconds:.3f} s", "budget 0.5 s",
         parse_seconds <= 0.5)
     row("  baseline: slicing the same lines into fields", f"{slice_seconds:.3f} s", "")
+    listing = employees_page.measure()
+    row("Employees page, 20,000 employees: server time p95", f"{listing['page_ms']:.1f} ms", "budget 50 ms",
+        listing["page_ms"] <= 50)
+    row("  search by name (htmx): p95", f"{listing['search_ms']:.1f} ms", "budget 50 ms", listing["search_ms"] <= 50)
+    row("  search by identification number (htmx): p95", f"{listing['number_ms']:.1f} ms", "budget 50 ms",
+        listing["number_ms"] <= 50)
+    row("  page HTML, compressed (brotli)", f"{listing['compressed_bytes'] / 1024:.1f} KB", "budget 30 KB",
+        listing["compressed_bytes"] <= 30 * 1024)
     print()
 
 
