@@ -24,7 +24,7 @@ def main() -> None:
         finally:
             server.stop()
     hello_rps = throughput.hello_baseline()
-    print("\nASSIST benchmarks (foundation)\n")
+    print("\nASSIST benchmarks\n")
     row("Login page, cold cache: bytes on the wire", f"{page['bytes'] / 1024:.1f} KB", "budget 30 KB",
         page["bytes"] <= 30 * 1024)
     row("Login page, cold cache: requests", str(page["requests"]), "budget 5", page["requests"] <= 5)
