@@ -299,3 +299,14 @@ def test_officer_finds_an_employer_and_its_employees_and_documents(app, employer
     own = employer_client.get(f"/registration/{batch_id}/documents/{document.rsplit('/', 1)[1]}")
     assert own.data == PDF
     own.close()
+
+
+def test_the_listing_shows_each_employees_coverage_and_reason(employer_client):
+    batch_id = start_business(employer_client)
+    add_local(employer_client, batch_id)
+    add_local(employer_client, batch_id, id_number="620315142013", name="Ismail bin Daud", gender="M")
+    post(employer_client, f"/registration/{batch_id}/employees/new?foreign=1", FOREIGN)
+    page = employer_client.get(f"/registration/{batch_id}/employees").get_data(as_text=True)
+    assert "Under 60: Employment Injury and Invalidity Schemes (shared)." in page
+    assert "Aged 60 or over: Employment Injury Scheme only (employer pays)." in page
+    assert "Foreign workers are not covered by EIS." in page

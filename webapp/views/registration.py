@@ -11,6 +11,7 @@ from webapp.forms.registration import DocumentForm, EmployeeForm, EmployerRegist
 from webapp.i18n import translate_error
 from webapp.models import BatchDocument, Employment, Person, RegistrationBatch, utcnow
 from webapp.rendering import form_errors, render
+from webapp.services import employees as employees_service
 from webapp.services import employers, letters, registration, uploads
 from webapp.tenancy import selected_employer
 from webapp.views.files import attachment
@@ -85,9 +86,11 @@ def employees(batch_id: int):
     batch = _batch(batch_id)
     if batch is None:
         return redirect(url_for("registration.done", batch_id=batch_id), 303)
-    rows = (Employment.select(Employment, Person).join(Person).where(Employment.batch == batch)
-            .order_by(Employment.id))
-    return render("registration/employees.html", batch=batch, rows=list(rows), remove_form=PlainForm())
+    rows = list(Employment.select(Employment, Person).join(Person).where(Employment.batch == batch)
+                .order_by(Employment.id))
+    month = max(_today(), *(row.start_date for row in rows)) if rows else _today()
+    covered = {row.id: employees_service.coverage_now(row, month) for row in rows}
+    return render("registration/employees.html", batch=batch, rows=rows, covered=covered, remove_form=PlainForm())
 
 
 @bp.route("/<int:batch_id>/employees/new", methods=["GET", "POST"])
