@@ -49,6 +49,7 @@ def _claim(now):
             Outbox.update(claimed_until=now + LEASE, attempts=Outbox.attempts + 1)
             .where(
                 (Outbox.id == candidate.id)
+                & (Outbox.status == "pending")  # another worker may have sent it since we looked
                 & (Outbox.claimed_until.is_null() | (Outbox.claimed_until < now))
             )
             .execute()
