@@ -263,6 +263,63 @@ class BatchDocument(BaseModel):
     created_at = DateTimeField(default=utcnow)
 
 
+class Submission(BaseModel):
+    """One employer's contributions for one month and type, for SOCSO, EIS or both: a draft until CONFIRM."""
+
+    employer = ForeignKeyField(Employer, backref="submissions", on_delete="CASCADE")
+    month = DateField()  # first day of the contribution month
+    type = CharField(max_length=10)  # monthly | arrears | short
+    with_socso = BooleanField()
+    with_eis = BooleanField()
+    medium = CharField(max_length=10, default="8A")  # 8A (data entry) | TEXT (text file)
+    status = CharField(max_length=10, default="draft")  # draft | complete | confirmed | cancelled
+    confirm_token = CharField(max_length=43)
+    created_by = ForeignKeyField(User, backref="+", on_delete="RESTRICT")
+    created_at = DateTimeField(default=utcnow)
+    confirmed_at = DateTimeField(null=True)
+
+
+class SubmissionLine(BaseModel):
+    """One employee in a submission: status, wages and the amounts computed from the schedules (in sen)."""
+
+    submission = ForeignKeyField(Submission, backref="lines", on_delete="CASCADE")
+    employment = ForeignKeyField(Employment, backref="+", on_delete="RESTRICT")
+    position = IntegerField()
+    status = CharField(max_length=10, default="active")  # active | new | left | no_wages
+    wages = IntegerField(null=True)  # sen; None until entered
+    socso_employer = IntegerField(default=0)
+    socso_employee = IntegerField(default=0)
+    eis_employer = IntegerField(default=0)
+    eis_employee = IntegerField(default=0)
+    skbbk_employee = IntegerField(default=0)
+
+    class Meta:
+        indexes = ((("submission", "employment"), True),)
+
+
+class Acknowledgement(BaseModel):
+    """An ACR (Act 4) or ECR (Act 800): the reference a payment is made against."""
+
+    number = CharField(max_length=15, unique=True)
+    kind = CharField(max_length=3)  # ACR | ECR
+    submission = ForeignKeyField(Submission, backref="acknowledgements", on_delete="RESTRICT")
+    employer = ForeignKeyField(Employer, backref="acknowledgements", on_delete="RESTRICT")
+    month = DateField()
+    type = CharField(max_length=10)
+    medium = CharField(max_length=10)
+    employees = IntegerField()
+    amount = IntegerField()  # sen
+    status = CharField(max_length=10, default="unpaid")  # unpaid | paid | cancelled
+    created_at = DateTimeField(default=utcnow)
+    cancelled_at = DateTimeField(null=True)
+
+
+# One live ACR and one live ECR per employer, month and type; cancelling one frees the month again.
+Acknowledgement.add_index(Acknowledgement.employer, Acknowledgement.month, Acknowledgement.kind,
+                          Acknowledgement.type, unique=True, where=Acknowledgement.status != "cancelled",
+                          name="acknowledgement_live_unique")
+
+
 class OutboxAttachment(BaseModel):
     """A file sent with an outbox email (the registration letters)."""
 
@@ -273,4 +330,5 @@ class OutboxAttachment(BaseModel):
 
 
 ALL_MODELS = [Counter, User, AuthSession, LoginThrottle, PasswordReset, StoredFile, PortalApplication, Outbox,
-              Employer, EmployerAccess, Person, RegistrationBatch, Employment, BatchDocument, OutboxAttachment]
+              Employer, EmployerAccess, Person, RegistrationBatch, Employment, BatchDocument, OutboxAttachment,
+              Submission, SubmissionLine, Acknowledgement]
