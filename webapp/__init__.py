@@ -53,17 +53,19 @@ def register_blueprints(app: Flask) -> None:
     from webapp.views import (
         auth,
         calculator,
+        contributions,
         employees,
         employer,
         officer,
         officer_employers,
+        payment,
         portal_id,
         public,
         registration,
     )
 
     for module in (public, auth, portal_id, officer, officer_employers, employer, calculator, registration,
-                   employees):
+                   employees, contributions, payment):
         app.register_blueprint(module.bp)
 
 

@@ -11,7 +11,7 @@ from flask import request
 from flask_babel import format_datetime, gettext
 
 from core.coverage import SKBBK_START
-from core.money import format_rm
+from core.money import format_rm, from_sen
 
 LANGUAGES = ("ms", "en")
 COOKIE = "lang"
@@ -56,4 +56,5 @@ def init_app(app) -> None:
     app.jinja_env.globals["current_language"] = select_locale
     app.jinja_env.globals["SKBBK_START"] = SKBBK_START
     app.jinja_env.filters["rm"] = lambda value: format_rm(Decimal(value))
+    app.jinja_env.filters["sen_rm"] = lambda value: format_rm(from_sen(value or 0))
     app.jinja_env.filters["datetime"] = lambda value: format_datetime(value, "dd/MM/yyyy h:mm a") if value else ""

@@ -1,0 +1,169 @@
+"""Monthly contributions through the pages: pending list, the pencil, SAVE DRAFT, COMPLETE, SUBMIT, CONFIRM,
+the ACR/ECR PDFs, cancelling and the history (QRG 4, 5, 6, 8, 9)."""
+
+import io
+import re
+
+import pytest
+from pypdf import PdfReader
+
+from core.periods import add_months
+from tests.conftest import PASSWORD
+from tests.support import csrf_token, login
+from tests.web.test_registration import TODAY, post, registered
+from webapp.models import Acknowledgement, Submission, SubmissionLine
+
+
+@pytest.fixture
+def client(app, employer):
+    client = app.test_client()
+    login(client, employer.email, PASSWORD)
+    registered(client)  # SITI AMINAH (born 1990) and AHMAD FAIZAL (born 1988), employed from February 2024
+    return client
+
+
+def open_month(client, month="2024-10", type_="arrears", scheme="combined"):
+    response = post(client, f"/contribution/{scheme}/open", {"month": month, "type": type_})
+    match = re.search(r"/contribution/s/(\d+)$", response.headers["Location"])
+    return int(match.group(1)) if match else response
+
+
+def edit(client, submission_id, line_id, wages, status="active", htmx=True):
+    token = csrf_token(client, "/employer/dashboard")
+    headers = {"HX-Request": "true", "X-CSRFToken": token} if htmx else {}
+    data = {"status": status, "wages": wages, "number": "1"}
+    if not htmx:
+        data["csrf_token"] = token
+    return client.post(f"/contribution/s/{submission_id}/lines/{line_id}", data=data, headers=headers)
+
+
+def test_pending_list_shows_the_month_due(client):
+    page = client.get("/contribution/combined/").get_data(as_text=True)
+    assert "Employer Contribution Pending List" in page and TODAY.strftime("%m/%Y") in page and "Monthly" in page
+
+
+def test_inline_salary_edit_refreshes_the_row_and_the_totals(client):
+    submission_id = open_month(client)
+    page = client.get(f"/contribution/s/{submission_id}").get_data(as_text=True)
+    assert "AHMAD FAIZAL" in page and "SITI AMINAH" in page and "Showing 2 results" in page
+    line = SubmissionLine.select().order_by(SubmissionLine.position).first()
+    form = client.get(f"/contribution/s/{submission_id}/lines/{line.id}?edit=1&number=1",
+                      headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert form.strip().startswith(f'<tr id="line-{line.id}">') and 'name="wages"' in form
+    response = edit(client, submission_id, line.id, "2,000.00")
+    row = response.get_data(as_text=True)
+    assert response.status_code == 200 and response.headers["HX-Trigger"] == "totals-changed"
+    assert "RM 2,000.00" in row and "RM 51.70" in row  # October 2024: SOCSO 34.15 + 9.75, EIS 3.90 + 3.90
+    assert len(row.encode()) < 2048
+    totals = client.get(f"/contribution/s/{submission_id}/totals", headers={"HX-Request": "true"}).get_data(
+        as_text=True)
+    assert 'id="total-amount">51.70<' in totals and 'id="total-employees">1<' in totals
+
+
+@pytest.mark.parametrize(("wages", "message"), [("2000.001", "two decimal places"), ("abc", "ringgit"),
+                                                ("-1", "negative")])
+def test_bad_salaries_are_refused_at_the_field(client, wages, message):
+    submission_id = open_month(client)
+    line = SubmissionLine.get()
+    response = edit(client, submission_id, line.id, wages)
+    assert response.status_code == 422 and message in response.get_data(as_text=True)
+    assert SubmissionLine.get_by_id(line.id).wages is None
+
+
+def test_without_javascript_the_pencil_is_a_page(client):
+    submission_id = open_month(client)
+    line = SubmissionLine.get()
+    page = client.get(f"/contribution/s/{submission_id}/lines/{line.id}?edit=1")
+    assert page.status_code == 200 and "<form" in page.get_data(as_text=True)
+    response = edit(client, submission_id, line.id, "1500", htmx=False)
+    assert response.status_code == 303
+    assert SubmissionLine.get_by_id(line.id).wages == 150000
+
+
+def test_draft_survives_and_complete_submit_confirm_give_one_acr_and_one_ecr(client, app):
+    submission_id = open_month(client)
+    first, second = SubmissionLine.select().order_by(SubmissionLine.position)
+    edit(client, submission_id, first.id, "2000")
+    assert "SAVE DRAFT" in client.get(f"/contribution/s/{submission_id}").get_data(as_text=True)
+    assert "Draft saved" in client.get(post(client, f"/contribution/s/{submission_id}/draft", {})
+                                       .headers["Location"]).get_data(as_text=True)
+    other_device = app.test_client()  # the same user on another device finds the draft
+    login(other_device, "employer@example.com", PASSWORD)
+    assert "RM 2,000.00" in other_device.get(f"/contribution/s/{submission_id}").get_data(as_text=True)
+    refused = post(client, f"/contribution/s/{submission_id}/complete", {})
+    assert "Enter the salary, or a status, for: " in client.get(refused.headers["Location"]).get_data(as_text=True)
+    edit(client, submission_id, second.id, "", status="no_wages")
+    done = post(client, f"/contribution/s/{submission_id}/complete", {})
+    summary = client.get(done.headers["Location"]).get_data(as_text=True)
+    assert 'id="summary-amount">51.70<' in summary and "Proceed for Submission?" in summary
+    token = Submission.get_by_id(submission_id).confirm_token
+    for _ in range(2):  # CONFIRM pressed twice
+        confirmed = post(client, f"/contribution/s/{submission_id}/confirm", {"token": token})
+        assert confirmed.headers["Location"].endswith("/acknowledgement")
+    assert Acknowledgement.select().count() == 2
+    page = client.get(confirmed.headers["Location"]).get_data(as_text=True)
+    acr = Acknowledgement.get(Acknowledgement.kind == "ACR")
+    ecr = Acknowledgement.get(Acknowledgement.kind == "ECR")
+    assert acr.number in page and ecr.number in page and "PROCESS TO PAYMENT" in page
+    assert (acr.amount, ecr.amount) == (4390, 780)
+    both = client.get(f"/contribution/ack/{acr.number}+{ecr.number}.pdf")
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(both.data)).pages)
+    both.close()
+    assert "ACKNOWLEDGEMENT CONTRIBUTION RECEIVED (ACR)" in text and "EMPLOYEE CONTRIBUTION RECEIVED (ECR)" in text
+    assert "43.90" in text and "7.80" in text and "10/2024" in text and acr.number in text
+
+
+def test_a_stale_confirm_token_is_refused(client):
+    submission_id = open_month(client)
+    for line in list(SubmissionLine.select()):
+        edit(client, submission_id, line.id, "1000")
+    post(client, f"/contribution/s/{submission_id}/complete", {})
+    response = post(client, f"/contribution/s/{submission_id}/confirm", {"token": "forged"})
+    assert "out of date" in client.get(response.headers["Location"]).get_data(as_text=True)
+    assert Acknowledgement.select().count() == 0
+
+
+def confirmed_month(client, month="2024-10", scheme="combined"):
+    submission_id = open_month(client, month, scheme=scheme)
+    for line in list(SubmissionLine.select().where(SubmissionLine.submission == submission_id)):
+        edit(client, submission_id, line.id, "3000")
+    post(client, f"/contribution/s/{submission_id}/complete", {})
+    post(client, f"/contribution/s/{submission_id}/confirm",
+         {"token": Submission.get_by_id(submission_id).confirm_token})
+    return submission_id
+
+
+def test_cancel_an_unpaid_acr_and_the_month_is_pending_again(client):
+    last_month = add_months(TODAY.replace(day=1), -1)
+    submission_id = confirmed_month(client, last_month.strftime("%Y-%m"))
+    shown = last_month.strftime("%m/%Y")
+    assert shown not in client.get("/contribution/combined/").get_data(as_text=True)
+    acr = Acknowledgement.get(Acknowledgement.kind == "ACR")
+    page = client.get(f"/payment/cancel/{submission_id}").get_data(as_text=True)
+    assert acr.number in page
+    response = post(client, f"/payment/cancel/{submission_id}", {"which": acr.number})
+    assert "Record&#34; has been successfully removed" in client.get(response.headers["Location"]).get_data(
+        as_text=True)
+    assert Acknowledgement.get_by_id(acr.id).status == "cancelled"
+    assert shown in client.get("/contribution/socso/").get_data(as_text=True)
+    assert shown not in client.get("/contribution/eis/").get_data(as_text=True)
+    Acknowledgement.update(status="paid").where(Acknowledgement.kind == "ECR").execute()
+    refused = post(client, f"/payment/cancel/{submission_id}",
+                   {"which": Acknowledgement.get(Acknowledgement.kind == "ECR").number})
+    assert refused.status_code == 422 and "cannot be cancelled" in refused.get_data(as_text=True)
+
+
+def test_future_months_are_refused(client):
+    response = open_month(client, "2099-01")
+    assert "in the future" in client.get(response.headers["Location"]).get_data(as_text=True)
+
+
+def test_history_lists_submissions_with_filters(client):
+    confirmed_month(client, "2024-10", "socso")
+    confirmed_month(client, "2024-11", "eis")
+    everything = client.get("/contribution/history").get_data(as_text=True)
+    assert everything.count("<tr>") == 3  # heading + ACR + ECR
+    only_acr = client.get("/contribution/history?kind=ACR").get_data(as_text=True)
+    assert "ACR" in only_acr and "ECR1" not in only_acr
+    november = client.get("/contribution/history?month=2024-11").get_data(as_text=True)
+    assert "11/2024" in november and "10/2024" not in november

@@ -1,0 +1,35 @@
+"""Forms of the contribution screens."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, SelectField, StringField
+from wtforms.validators import Optional, Regexp
+
+from core.contributions import LINE_STATUSES
+from core.money import parse_ringgit
+from webapp.forms import Rule, required
+from webapp.forms.registration import choices
+
+
+class LineForm(FlaskForm):
+    """The pencil on a row: status and salary (RM, at most two decimals)."""
+
+    status = SelectField(_l("Status"), choices=choices(LINE_STATUSES, blank=False), validators=[required()])
+    wages = StringField(_l("Salary (RM)"), validators=[Optional(), Rule(parse_ringgit)])
+
+    def wages_value(self):
+        return parse_ringgit(self.wages.data) if (self.wages.data or "").strip() else None
+
+
+class MonthForm(FlaskForm):
+    """ARREARS CONTRIBUTION / SHORT CONTRIBUTION: the month and year to open."""
+
+    month = StringField(_l("Contribution Month"), validators=[
+        required(), Regexp(r"^\d{4}-(0[1-9]|1[0-2])$", message=_l("Choose a month, for example 2026-11."))])
+    type = HiddenField(default="monthly")
+
+
+class ConfirmForm(FlaskForm):
+    """CONFIRM at "Proceed for Submission?", carrying the one-time token of the submission."""
+
+    token = HiddenField()

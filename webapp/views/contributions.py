@@ -1,0 +1,214 @@
+"""MY SITES, CONTRIBUTION: SOCSO + EIS, SOCSO or EIS; pending list, employee list with the pencil,
+SAVE DRAFT, COMPLETE, SUBMIT, CONFIRM, the acknowledgement page and the ACR/ECR PDFs."""
+
+from datetime import date
+
+from flask import Blueprint, abort, current_app, flash, make_response, redirect, request, url_for
+from flask_babel import gettext
+from flask_login import current_user
+
+from core.contributions import LINE_STATUSES, TYPES
+from core.errors import AssistError, NotFound
+from webapp.forms.auth import PlainForm
+from webapp.forms.contributions import ConfirmForm, LineForm, MonthForm
+from webapp.i18n import translate_error
+from webapp.models import Acknowledgement, utcnow
+from webapp.rendering import render, wants_partial
+from webapp.services import acknowledgements, contributions
+from webapp.tenancy import with_employer
+from webapp.views.files import attachment
+
+bp = Blueprint("contributions", __name__, url_prefix="/contribution")
+bp.add_app_template_global(LINE_STATUSES, "status_labels")
+bp.add_app_template_global(TYPES, "types")
+SCHEME_NAMES = {"combined": "SOCSO + EIS", "socso": "SOCSO", "eis": "EIS"}
+
+
+def _today() -> date:
+    return utcnow().date()
+
+
+def _submission(employer, submission_id: int):
+    try:
+        return contributions.submission_for(employer, submission_id)
+    except NotFound:
+        abort(404)
+
+
+def _scheme(submission) -> str:
+    return "combined" if submission.with_socso and submission.with_eis else (
+        "socso" if submission.with_socso else "eis")
+
+
+@bp.get("/")
+@with_employer
+def index(employer):
+    return render("contributions/index.html", employer=employer, schemes=SCHEME_NAMES)
+
+
+@bp.get("/<any(combined, socso, eis):scheme>/")
+@with_employer
+def pending(employer, scheme: str):
+    return render("contributions/pending.html", employer=employer, scheme=scheme, scheme_name=SCHEME_NAMES[scheme],
+                  due=contributions.pending(employer, scheme, _today()), form=MonthForm())
+
+
+@bp.post("/<any(combined, socso, eis):scheme>/open")
+@with_employer
+def open_month(employer, scheme: str):
+    form = MonthForm()
+    if form.validate_on_submit() and form.type.data in ("monthly", "arrears"):
+        year, month = map(int, form.month.data.split("-"))
+        try:
+            submission = contributions.open_submission(employer, current_user._get_current_object(), scheme,
+                                                       date(year, month, 1), form.type.data, _today())
+        except AssistError as exc:
+            flash(translate_error(exc), "error")
+        else:
+            return redirect(url_for("contributions.employees", submission_id=submission.id), 303)
+    else:
+        for errors in form.errors.values():
+            for message in errors:
+                flash(message, "error")
+    return redirect(url_for("contributions.pending", scheme=scheme), 303)
+
+
+def _paging():
+    per_page = 50 if request.args.get("per") == "50" else 10
+    page = request.args.get("page", "1")
+    return (int(page) if page.isdigit() and int(page) > 0 else 1), per_page
+
+
+@bp.get("/s/<int:submission_id>")
+@with_employer
+def employees(employer, submission_id: int):
+    submission = _submission(employer, submission_id)
+    page, per_page = _paging()
+    figures = contributions.totals(submission)
+    pages = max(1, -(-figures.lines // per_page))
+    return render("contributions/employees.html", "lines", employer=employer, submission=submission,
+                  scheme_name=SCHEME_NAMES[_scheme(submission)], rows=contributions.lines(submission, page, per_page),
+                  figures=figures, page=min(page, pages), pages=pages, per_page=per_page, form=PlainForm(),
+                  offset=(min(page, pages) - 1) * per_page)
+
+
+@bp.get("/s/<int:submission_id>/totals")
+@with_employer
+def totals(employer, submission_id: int):
+    submission = _submission(employer, submission_id)
+    return render("contributions/employees.html", "totals", submission=submission,
+                  figures=contributions.totals(submission))
+
+
+@bp.route("/s/<int:submission_id>/lines/<int:line_id>", methods=["GET", "POST"])
+@with_employer
+def line(employer, submission_id: int, line_id: int):
+    """GET: the row (or, with ?edit, its pencil form); POST: save status and salary, then the row again."""
+    submission = _submission(employer, submission_id)
+    try:
+        row = contributions.line_for(submission, line_id)
+    except NotFound:
+        abort(404)
+    form = LineForm(data={"status": row.status, "wages": "" if row.wages is None else f"{row.wages / 100:.2f}"})
+    if request.method == "POST" and form.validate_on_submit():
+        try:
+            row = contributions.update_line(submission, line_id, form.status.data, form.wages_value())
+        except AssistError as exc:
+            getattr(form, exc.field or "wages").errors.append(translate_error(exc))
+        else:
+            if not wants_partial():
+                return redirect(request.form.get("back") or url_for("contributions.employees",
+                                                                    submission_id=submission.id), 303)
+            response = make_response(render("contributions/row.html", row=row, submission=submission,
+                                            editing=False, form=form, number=request.form.get("number", ""))[0])
+            response.headers["HX-Trigger"] = "totals-changed"
+            return response
+    editing = request.method == "POST" or "edit" in request.args
+    status = 422 if request.method == "POST" else 200
+    template = "contributions/row.html" if wants_partial() else "contributions/line.html"
+    return render(template, status=status, row=row, submission=submission, editing=editing, form=form,
+                  number=request.values.get("number", ""), back=request.referrer or "")
+
+
+@bp.post("/s/<int:submission_id>/draft")
+@with_employer
+def save_draft(employer, submission_id: int):
+    submission = _submission(employer, submission_id)
+    if PlainForm().validate_on_submit():
+        flash(gettext("Draft saved. You can come back to it from the pending list, on any device."), "success")
+    return redirect(url_for("contributions.employees", submission_id=submission.id), 303)
+
+
+@bp.post("/s/<int:submission_id>/complete")
+@with_employer
+def complete(employer, submission_id: int):
+    submission = _submission(employer, submission_id)
+    if not PlainForm().validate_on_submit():
+        abort(400)
+    try:
+        contributions.complete(submission)
+    except AssistError as exc:
+        flash(translate_error(exc), "error")
+        return redirect(url_for("contributions.employees", submission_id=submission.id), 303)
+    return redirect(url_for("contributions.summary", submission_id=submission.id), 303)
+
+
+@bp.get("/s/<int:submission_id>/summary")
+@with_employer
+def summary(employer, submission_id: int):
+    submission = _submission(employer, submission_id)
+    if submission.status == "confirmed":
+        return redirect(url_for("contributions.acknowledgement", submission_id=submission.id), 303)
+    return render("contributions/summary.html", employer=employer, submission=submission,
+                  figures=contributions.totals(submission), scheme_name=SCHEME_NAMES[_scheme(submission)],
+                  form=ConfirmForm(token=submission.confirm_token))
+
+
+@bp.post("/s/<int:submission_id>/confirm")
+@with_employer
+def confirm(employer, submission_id: int):
+    submission = _submission(employer, submission_id)
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        contributions.confirm(submission, form.token.data)
+    except AssistError as exc:
+        flash(translate_error(exc), "error")
+        return redirect(url_for("contributions.summary", submission_id=submission.id), 303)
+    return redirect(url_for("contributions.acknowledgement", submission_id=submission.id), 303)
+
+
+@bp.get("/s/<int:submission_id>/acknowledgement")
+@with_employer
+def acknowledgement(employer, submission_id: int):
+    submission = _submission(employer, submission_id)
+    issued = list(submission.acknowledgements.order_by(Acknowledgement.kind))
+    if not issued:
+        return redirect(url_for("contributions.employees", submission_id=submission.id), 303)
+    return render("contributions/acknowledgement.html", employer=employer, submission=submission, issued=issued)
+
+
+@bp.get("/ack/<number>.pdf")
+@with_employer
+def acknowledgement_pdf(employer, number: str):
+    """PRINT: one ACR or ECR; `ACR...+ECR...` prints both of one submission together (QRG 8)."""
+    numbers = number.split("+")[:2]
+    issued = list(Acknowledgement.select().where((Acknowledgement.employer == employer)
+                                                 & Acknowledgement.number.in_(numbers)).order_by(Acknowledgement.kind))
+    if len(issued) != len(set(numbers)) or len({a.submission_id for a in issued}) != 1:
+        abort(404)
+    return attachment(acknowledgements.pdf(issued), "application/pdf", f"{number}.pdf")
+
+
+@bp.get("/history")
+@with_employer
+def history(employer):
+    month_text = request.args.get("month", "")
+    month = None
+    if len(month_text) == 7 and month_text[4] == "-" and month_text.replace("-", "").isdigit():
+        month = date(int(month_text[:4]), min(max(int(month_text[5:]), 1), 12), 1)
+    kind = request.args.get("kind", "")
+    rows = list(contributions.acknowledgements(employer, month, kind, request.args.get("status")).limit(200))
+    return render("contributions/history.html", "results", employer=employer, rows=rows, month=month_text,
+                  kind=kind, status_filter=request.args.get("status", ""), config=current_app.config)
