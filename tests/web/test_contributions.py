@@ -167,3 +167,12 @@ def test_history_lists_submissions_with_filters(client):
     assert "ACR" in only_acr and "ECR1" not in only_acr
     november = client.get("/contribution/history?month=2024-11").get_data(as_text=True)
     assert "11/2024" in november and "10/2024" not in november
+
+
+def test_dashboard_shows_the_deadline_unpaid_totals_and_late_interest(client):
+    confirmed_month(client, "2024-10", "socso")
+    page = client.get("/employer/dashboard").get_data(as_text=True)
+    assert "pay by " in page and 'id="unpaid-count">1<' in page
+    acr = Acknowledgement.get()
+    assert f'id="unpaid-amount">RM {acr.amount / 100:,.2f}<' in page
+    assert acr.number in page and "Late payment interest" in page

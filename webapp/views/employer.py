@@ -6,9 +6,11 @@ from flask_login import current_user
 from core.errors import NotFound
 from webapp.access import employer_required
 from webapp.forms.auth import PlainForm
-from webapp.models import AuthSession
+from webapp.models import AuthSession, utcnow
 from webapp.rendering import render
+from webapp.services import dashboard as dashboard_service
 from webapp.services import employers
+from webapp.tenancy import selected_employer
 from webapp.views import safe_next
 
 bp = Blueprint("employer", __name__, url_prefix="/employer")
@@ -20,7 +22,9 @@ def dashboard():
     previous = (AuthSession.select().where((AuthSession.user == current_user.id)
                                            & (AuthSession.id != current_user.auth_session.id))
                 .order_by(AuthSession.created_at.desc()).first())
-    return render("employer/dashboard.html", previous_login=previous.created_at if previous else None)
+    employer = selected_employer()
+    return render("employer/dashboard.html", previous_login=previous.created_at if previous else None,
+                  figures=dashboard_service.figures(employer, utcnow().date()) if employer else None)
 
 
 @bp.post("/select")
