@@ -1,0 +1,70 @@
+"""QRG 4(i) and 9 in Chromium: edit salaries in place, SAVE DRAFT, COMPLETE, SUBMIT, CONFIRM, read the
+ACR and ECR, then cancel the ACR and find the month pending again."""
+
+import io
+import re
+from pathlib import Path
+
+from playwright.sync_api import expect
+from pypdf import PdfReader
+
+from tests.e2e.test_portal_id_journey import DEMO_PASSWORD, log_in
+
+
+def pdf_text(download) -> str:
+    data = Path(download.path()).read_bytes()
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+
+
+def test_combined_contribution_from_salaries_to_acr_and_ecr(page):
+    log_in(page, "employer2@demo.assist.test", DEMO_PASSWORD)
+    expect(page.get_by_role("heading", name="Welcome, Majikan Kedua")).to_be_visible()
+    page.get_by_role("navigation", name="MY SITES").get_by_role("link", name="CONTRIBUTION").click()
+    page.get_by_role("link", name=re.compile(r"^SOCSO \+ EIS")).click()
+    page.get_by_label("Contribution Month").fill("2024-10")
+    page.get_by_role("button", name="ARREARS CONTRIBUTION").click()
+    expect(page.get_by_role("heading", name=re.compile(r"10.2024"))).to_be_visible()
+    rows = page.locator("table.lines tbody tr")
+    expect(rows).to_have_count(3)
+    for index in range(3):
+        row = rows.nth(index)
+        row.get_by_role("link", name=re.compile("^Edit")).click()
+        row = rows.nth(index)
+        row.get_by_label("Salary (RM)").fill("2000.00")
+        row.get_by_role("button", name="SAVE").click()
+        expect(rows.nth(index)).to_contain_text("RM 51.70")  # SOCSO 34.15 + 9.75, EIS 3.90 + 3.90
+    expect(page.locator("#total-amount")).to_have_text("155.10")
+    page.get_by_role("button", name="SAVE DRAFT").click()
+    expect(page.get_by_text("Draft saved.")).to_be_visible()
+    page.reload()
+    expect(page.locator("table.lines")).to_contain_text("RM 2,000.00")
+    expect(page.locator("#total-employees")).to_have_text("3")
+    page.get_by_role("button", name="COMPLETE").click()
+    expect(page.locator("#summary-amount")).to_have_text("155.10")
+    page.get_by_text("SUBMIT", exact=True).click()
+    expect(page.get_by_text("Proceed for Submission?")).to_be_visible()
+    page.get_by_role("button", name="CONFIRM").click()
+    expect(page.get_by_role("heading", name="Acknowledgement Contribution Received")).to_be_visible()
+    numbers = page.locator(".ack-number").all_inner_texts()
+    assert [n[:3] for n in numbers] == ["ACR", "ECR"]
+
+    with page.expect_download() as acr_download:
+        page.get_by_role("link", name="PRINT ACR", exact=True).click()
+    acr = pdf_text(acr_download.value)
+    assert "ACKNOWLEDGEMENT CONTRIBUTION RECEIVED (ACR)" in acr and numbers[0] in acr
+    assert "131.70" in acr and "10/2024" in acr  # 3 x (34.15 + 9.75)
+    with page.expect_download() as ecr_download:
+        page.get_by_role("link", name="PRINT ECR", exact=True).click()
+    ecr = pdf_text(ecr_download.value)
+    assert "EMPLOYEE CONTRIBUTION RECEIVED (ECR)" in ecr and "23.40" in ecr  # 3 x (3.90 + 3.90)
+
+    page.get_by_role("link", name="PROCESS TO PAYMENT").click()
+    page.get_by_role("link", name=re.compile("Cancel")).first.click()
+    page.get_by_label(re.compile(numbers[0])).check()
+    page.get_by_role("button", name="CONFIRM").click()
+    expect(page.get_by_text('"Record" has been successfully removed')).to_be_visible()
+    page.get_by_role("navigation", name="MY SITES").get_by_role("link", name="CONTRIBUTION").click()
+    page.get_by_role("link", name=re.compile(r"^SOCSO \(ACR")).click()
+    page.get_by_label("Contribution Month").fill("2024-10")
+    page.get_by_role("button", name="ARREARS CONTRIBUTION").click()
+    expect(page.get_by_role("heading", name=re.compile(r"10.2024"))).to_be_visible()
