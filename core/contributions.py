@@ -86,8 +86,10 @@ class LineState:
     name: str
     status: str
     wages: Decimal | None
+    amount: Decimal = ZERO  # a SOCSO-only or EIS-only text file gives amounts without wages
 
 
 def incomplete(lines: list[LineState]) -> list[str]:
-    """Names of employees with neither wages nor a status that explains why (COMPLETE refuses them)."""
-    return [line.name for line in lines if line.wages is None and line.status not in ("no_wages", "left")]
+    """Names of employees with neither wages (or an amount) nor a status that explains why: COMPLETE refuses."""
+    return [line.name for line in lines
+            if line.wages is None and not line.amount and line.status not in ("no_wages", "left")]

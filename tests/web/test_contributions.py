@@ -176,3 +176,61 @@ def test_dashboard_shows_the_deadline_unpaid_totals_and_late_interest(client):
     acr = Acknowledgement.get()
     assert f'id="unpaid-amount">RM {acr.amount / 100:,.2f}<' in page
     assert acr.number in page and "Late payment interest" in page
+
+
+def combined_file(employer_code, lines, month="102024"):
+    """A combined (278-character) file: (id number, name, wages, socso er, socso ee, eis er, eis ee) in sen."""
+    out = []
+    for id_number, name, *amounts in lines:
+        out.append(employer_code + " " * 20 + id_number.ljust(12) + name.ljust(150) + month + f"{amounts[0]:014d}"
+                   + "".join(f"{a:06d}" for a in amounts[1:]) + "000000" + " " * 34)
+    return ("\r\n".join(out) + "\r\n").encode()
+
+
+def upload(client, data, scheme="combined"):
+    return post(client, f"/contribution/{scheme}/textfile", {}, files={"file": (data, "SOCSO_EIS_102024.txt")})
+
+
+def test_text_file_with_a_wrong_amount_is_refused_line_by_line_then_accepted(client):
+    from webapp.models import Employer
+
+    code = Employer.get().code
+    wrong = combined_file(code, [("901225085344", "SITI AMINAH", 200000, 3415, 975, 390, 390),
+                                 ("880101145671", "AHMAD FAIZAL", 200000, 3400, 975, 390, 390)])
+    refused = upload(client, wrong)
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and "Nothing was saved" in html
+    assert "<td>2</td><td>SOCSO employer share</td>" in html and "RM 34.15 for wages of RM 2,000.00" in html
+    assert Submission.select().count() == 0
+    unknown = upload(client, combined_file(code, [("770101145671", "SOMEONE", 200000, 3415, 975, 390, 390)]))
+    assert "Update Add New Employee" in unknown.get_data(as_text=True)
+    right = combined_file(code, [("901225085344", "SITI AMINAH", 200000, 3415, 975, 390, 390),
+                                 ("880101145671", "AHMAD FAIZAL", 200000, 3415, 975, 390, 390)])
+    accepted = upload(client, right)
+    assert accepted.status_code == 303
+    preview = client.get(accepted.headers["Location"]).get_data(as_text=True)
+    assert 'id="matched">2<' in preview and 'id="preview-amount">103.40<' in preview
+    submission = Submission.get()
+    assert submission.medium == "TEXT" and submission.month.isoformat() == "2024-10-01"
+    post(client, f"/contribution/s/{submission.id}/complete", {})
+    token = Submission.get_by_id(submission.id).confirm_token
+    post(client, f"/contribution/s/{submission.id}/confirm", {"token": token})
+    assert Acknowledgement.select().where(Acknowledgement.medium == "TEXT").count() == 2
+    exported = client.get(f"/contribution/s/{submission.id}/export/combined.txt")
+    lines = sorted(exported.data.decode().split("\r\n"))
+    exported.close()
+    assert lines == sorted(right.decode().split("\r\n"))  # the download is the file that was uploaded
+    socso_only = client.get(f"/contribution/s/{submission.id}/export/socso.txt")
+    assert socso_only.data.decode().split("\r\n")[0][200:214] == "00000000004390"
+    socso_only.close()
+
+
+def test_socso_only_text_file_gives_the_shares_from_the_amounts(client):
+    from webapp.models import Employer
+
+    code = Employer.get().code
+    line = code + " " * 20 + "901225085344" + "SITI AMINAH".ljust(150) + "102024" + "00000000004390" + " " * 9
+    accepted = upload(client, (line + "\r\n").encode(), scheme="socso")
+    assert accepted.status_code == 303
+    row = SubmissionLine.select().where(SubmissionLine.socso_employer > 0).get()
+    assert (row.socso_employer, row.socso_employee, row.wages) == (3415, 975, None)

@@ -2,6 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import HiddenField, SelectField, StringField
 from wtforms.validators import Optional, Regexp
 
@@ -33,3 +34,9 @@ class ConfirmForm(FlaskForm):
     """CONFIRM at "Proceed for Submission?", carrying the one-time token of the submission."""
 
     token = HiddenField()
+
+
+class UploadForm(FlaskForm):
+    """TEXT FILE: the contribution file from the payroll software."""
+
+    file = FileField(_l("Choose File"), validators=[FileRequired(message=_l("Choose the file to upload."))])

@@ -45,7 +45,7 @@ def pending(employer: Employer, scheme: str, today: date) -> list[tuple[date, st
     return rules.due_months(first, today, done)
 
 
-def _employments_in(employer: Employer, month: date):
+def employments_in(employer: Employer, month: date):
     """Employees working at any time in `month`: registered, started by its end, not left before it."""
     month_end = add_months(month, 1)
     return (Employment.select(Employment, Person).join(Person)
@@ -80,7 +80,7 @@ def open_submission(employer: Employer, user: User, scheme: str, month: date, ty
                                        with_eis="ECR" in due, confirm_token=secrets.token_urlsafe(32),
                                        created_by=user)
         rows = [{"submission": submission.id, "employment": e.id, "position": n,
-                 "status": _line_status(e, month)} for n, e in enumerate(_employments_in(employer, month), 1)]
+                 "status": _line_status(e, month)} for n, e in enumerate(employments_in(employer, month), 1)]
         for start in range(0, len(rows), 500):
             SubmissionLine.insert_many(rows[start:start + 500]).execute()
     return submission
@@ -161,7 +161,9 @@ def complete(submission: Submission) -> None:
     """COMPLETE: every employee has wages or a status that explains why not."""
     _editable(submission)
     states = [rules.LineState(line.employment.person.name, line.status,
-                              None if line.wages is None else from_sen(line.wages))
+                              None if line.wages is None else from_sen(line.wages),
+                              from_sen(line.socso_employer + line.socso_employee + line.eis_employer
+                                       + line.eis_employee))
               for line in lines(submission, 1, 1_000_000)]
     missing = rules.incomplete(states)
     if missing:

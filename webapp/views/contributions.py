@@ -10,11 +10,11 @@ from flask_login import current_user
 from core.contributions import LINE_STATUSES, TYPES
 from core.errors import AssistError, NotFound
 from webapp.forms.auth import PlainForm
-from webapp.forms.contributions import ConfirmForm, LineForm, MonthForm
+from webapp.forms.contributions import ConfirmForm, LineForm, MonthForm, UploadForm
 from webapp.i18n import translate_error
 from webapp.models import Acknowledgement, utcnow
 from webapp.rendering import render, wants_partial
-from webapp.services import acknowledgements, contributions
+from webapp.services import acknowledgements, contributions, textfiles
 from webapp.tenancy import with_employer
 from webapp.views.files import attachment
 
@@ -212,3 +212,40 @@ def history(employer):
     rows = list(contributions.acknowledgements(employer, month, kind, request.args.get("status")).limit(200))
     return render("contributions/history.html", "results", employer=employer, rows=rows, month=month_text,
                   kind=kind, status_filter=request.args.get("status", ""), config=current_app.config)
+
+
+@bp.route("/<any(combined, socso, eis):scheme>/textfile", methods=["GET", "POST"])
+@with_employer
+def textfile(employer, scheme: str):
+    """TEXT FILE: Choose File, Upload; every wrong line in a table, or the draft made from a clean file."""
+    form = UploadForm()
+    checked = None
+    if form.validate_on_submit():
+        data = form.file.data.read(current_app.config["MAX_CONTENT_LENGTH"])
+        checked = textfiles.check_upload(employer, scheme, data, _today())
+        if not checked.errors:
+            submission = textfiles.to_draft(employer, current_user._get_current_object(), scheme, checked, _today())
+            return redirect(url_for("contributions.preview", submission_id=submission.id), 303)
+    status = 422 if checked or form.errors else 200
+    return render("contributions/textfile.html", "upload_result", status, employer=employer, scheme=scheme,
+                  scheme_name=SCHEME_NAMES[scheme], form=form, checked=checked)
+
+
+@bp.get("/s/<int:submission_id>/preview")
+@with_employer
+def preview(employer, submission_id: int):
+    submission = _submission(employer, submission_id)
+    return render("contributions/preview.html", employer=employer, submission=submission,
+                  figures=contributions.totals(submission), rows=contributions.lines(submission, 1, 20))
+
+
+@bp.get("/s/<int:submission_id>/export/<any(combined, socso, eis):layout>.txt")
+@with_employer
+def export(employer, submission_id: int, layout: str):
+    """Download a submitted month as a text file in any of the three layouts."""
+    submission = _submission(employer, submission_id)
+    if submission.status != "confirmed":
+        abort(404)
+    body = textfiles.export(submission, textfiles.LAYOUT_OF[layout])
+    name = f"{layout.upper()}_{employer.code}_{submission.month:%m%Y}.txt"
+    return attachment(body, "text/plain", name)

@@ -9,6 +9,15 @@
     if (meta) { event.detail.headers["X-CSRFToken"] = meta.content; }
   });
 
+  /* Upload progress: files from big employers on mobile links are slow. */
+  document.addEventListener("htmx:xhr:progress", function (event) {
+    var bar = event.target.querySelector && event.target.querySelector("progress[data-upload-progress]");
+    if (bar && event.detail.lengthComputable) {
+      bar.hidden = false;
+      bar.value = Math.round(event.detail.loaded / event.detail.total * 100);
+    }
+  });
+
   var idle = parseInt(document.body.dataset.idleSeconds || "0", 10);
   var banner = document.getElementById("idle-warning");
   if (!idle || !banner) { return; }

@@ -1,0 +1,124 @@
+"""TEXT FILE (the batch path of QRG 4): check an uploaded contribution file, turn a clean one into a draft;
+and export a submitted month in any of the three layouts."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from core import contributions as rules
+from core.errors import N_, ValidationError
+from core.filecheck import check
+from core.money import ZERO, from_sen, sen
+from core.rates import Category, schedule_for
+from core.textfile import Layout, LineError, Record, generate, parse
+from webapp.db import locked
+from webapp.models import Employer, Submission, SubmissionLine, User
+from webapp.services import contributions
+from webapp.services.employees import coverage_now
+
+LAYOUT_OF = {"combined": Layout.COMBINED, "socso": Layout.SOCSO, "eis": Layout.EIS}
+
+
+@dataclass
+class Checked:
+    layout: Layout
+    month: date | None
+    records: list[Record]
+    errors: list[LineError]
+    matched: dict  # id number -> Employment
+
+
+def check_upload(employer: Employer, scheme: str, data: bytes, today: date) -> Checked:
+    """Parse and check a file against this employer, its employees and the schedule; never raises."""
+    layout = LAYOUT_OF[scheme]
+    parsed = parse(data, layout)
+    month = parsed.records[0].month if parsed.records else None
+    errors = list(parsed.errors)
+    matched = {}
+    if month is not None:
+        try:
+            rules.check_month(month, today, employer.first_employment_date)
+        except ValidationError as exc:
+            errors.append(LineError(parsed.records[0].line, N_("Month Contribution"), exc.message, "",
+                                    exc.params))
+            month = None
+    if month is not None:
+        working = {e.person.id_number: e for e in contributions.employments_in(employer, month)}
+        for record in parsed.records:
+            if record.id_number in working:
+                matched[record.id_number] = working[record.id_number]
+            elif record.month == month:
+                errors.append(LineError(
+                    record.line, N_("ID Number"), N_("%(value)s is not an employee of this employer in %(month)s"),
+                    N_("register the employee first: REGISTRATION, Update Add New Employee"),
+                    {"value": record.id_number, "month": month.strftime("%m/%Y")}))
+        errors += check(parsed.records, layout, employer_code=employer.code, month=month,
+                        coverage_of=lambda r: coverage_now(matched[r.id_number], month)
+                        if r.id_number in matched else None)
+    errors.sort(key=lambda e: e.line)
+    return Checked(layout, month, parsed.records, errors, matched)
+
+
+def _shares_from_amount(layout: Layout, amount, month: date, category) -> dict:
+    """SOCSO-only and EIS-only files carry a total: find the table row that gives it."""
+    schedule = schedule_for("socso" if layout is Layout.SOCSO else "eis", month)
+    for band in schedule.bands:
+        if layout is Layout.EIS and band.employer + band.employee == amount:
+            return {"eis_employer": sen(band.employer), "eis_employee": sen(band.employee)}
+        if layout is Layout.SOCSO and category is Category.FIRST and band.employer + band.employee == amount:
+            return {"socso_employer": sen(band.employer), "socso_employee": sen(band.employee)}
+        if layout is Layout.SOCSO and band.second_category == amount:
+            return {"socso_employer": sen(band.second_category)}
+    return {}
+
+
+def to_draft(employer: Employer, user: User, scheme: str, checked: Checked, today: date) -> Submission:
+    """A clean file becomes the draft of its month (medium Text File), replacing what the draft had."""
+    if checked.errors or checked.month is None:
+        raise ValidationError(N_("Correct the file first: nothing is saved while a line is wrong."))
+    due = dict(rules.due_months(checked.month, today, set()))
+    submission = contributions.open_submission(employer, user, scheme, checked.month,
+                                               due.get(checked.month, "arrears"), today)
+    by_employment = {line.employment_id: line for line in SubmissionLine.select().where(
+        SubmissionLine.submission == submission)}
+    with locked():
+        Submission.update(medium="TEXT", status="draft").where(Submission.id == submission.id).execute()
+        SubmissionLine.update(status="no_wages", wages=None, socso_employer=0, socso_employee=0, eis_employer=0,
+                              eis_employee=0, skbbk_employee=0).where(
+            SubmissionLine.submission == submission).execute()
+        for record in checked.records:
+            employment = checked.matched[record.id_number]
+            line = by_employment.get(employment.id)
+            if line is None:
+                continue
+            if checked.layout is Layout.COMBINED:
+                values = {"wages": sen(record.wages), "socso_employer": sen(record.socso_employer),
+                          "socso_employee": sen(record.socso_employee), "eis_employer": sen(record.eis_employer),
+                          "eis_employee": sen(record.eis_employee),
+                          "skbbk_employee": sen(record.skbbk_employee or ZERO)}
+            else:
+                category = coverage_now(employment, checked.month).socso
+                values = _shares_from_amount(checked.layout, record.amount, checked.month, category)
+            status = "active" if any(values.values()) else "no_wages"
+            SubmissionLine.update(status=status, **values).where(SubmissionLine.id == line.id).execute()
+    return submission
+
+
+def export(submission: Submission, layout: Layout) -> bytes:
+    """A submitted month as a text file (zero-filled, CRLF) in the layout asked for."""
+    employer = submission.employer
+    records = []
+    for line in contributions.lines(submission, 1, 1_000_000):
+        person = line.employment.person
+        common = {"employer_code": employer.code, "id_number": person.id_number[:12], "name": person.name,
+                  "month": submission.month}
+        if layout is Layout.COMBINED:
+            records.append(Record(**common, wages=from_sen(line.wages or 0),
+                                  socso_employer=from_sen(line.socso_employer),
+                                  socso_employee=from_sen(line.socso_employee),
+                                  eis_employer=from_sen(line.eis_employer), eis_employee=from_sen(line.eis_employee),
+                                  skbbk_employee=from_sen(line.skbbk_employee)))
+        else:
+            amount = (line.socso_employer + line.socso_employee if layout is Layout.SOCSO
+                      else line.eis_employer + line.eis_employee)
+            records.append(Record(**common, amount=from_sen(amount)))
+    return generate(records, layout)
