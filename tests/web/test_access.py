@@ -12,7 +12,7 @@ PUBLIC_ENDPOINTS = {
 }
 SAMPLE_ARGS = {"application_id": 1, "token": "x", "code": "en", "batch_id": 1, "employment_id": 1, "document_id": 1,
                "kind": "sip1", "employer_id": 1, ("registration.letter", "kind"): "successful", "submission_id": 1,
-               "line_id": 1, "number": "ACR112260000001", "scheme": "combined"}
+               "line_id": 1, "number": "ACR112260000001", "scheme": "combined", "layout": "combined"}
 
 
 def private_routes(app):

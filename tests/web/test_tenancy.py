@@ -43,7 +43,8 @@ def records_of_a(batch_id):
     return {"batch_id": batch_id, "employer_id": employer.id,
             "employment_id": Employment.get(Employment.employer == employer).id,
             "document_id": BatchDocument.get(BatchDocument.batch == batch_id).id,
-            "submission_id": submission.id, "line_id": line.id, "number": acr.number, "scheme": "combined"}
+            "submission_id": submission.id, "line_id": line.id, "number": acr.number, "scheme": "combined",
+            "layout": "combined"}
 
 
 def test_employer_b_gets_404_for_every_record_of_employer_a(app, two_employers):
