@@ -141,3 +141,29 @@ def test_future_months_and_months_before_first_employment_are_refused(setup):
             contributions.open_submission(employer, user, "combined", date(2026, 12, 1), "monthly", TODAY)
         with pytest.raises(ValidationError, match="first employment"):
             contributions.open_submission(employer, user, "combined", date(2014, 12, 1), "arrears", TODAY)
+
+
+def test_short_contribution_charges_only_the_difference(setup):
+    user, employer = setup
+    with database.connection_context():
+        draft = contributions.open_submission(employer, user, "combined", OCT, "monthly", TODAY)
+        for line in contributions.lines(draft, 1, 50):
+            contributions.update_line(draft, line.id, "active", D("2000.00"))
+        contributions.complete(draft)
+        contributions.confirm(draft, Submission.get_by_id(draft.id).confirm_token)
+        with pytest.raises(ValidationError, match="ARREARS"):
+            contributions.open_submission(employer, user, "combined", date(2026, 8, 1), "short", TODAY)
+        short = contributions.open_submission(employer, user, "combined", OCT, "short", TODAY)
+        rows = contributions.lines(short, 1, 50)
+        assert all(row.wages == 200000 for row in rows)  # what was declared, ready to be corrected
+        ali = rows[0]
+        line = contributions.update_line(short, ali.id, "active", D("2500.00"))
+        # RM2,500 in October 2026: SOCSO 42.85 + 12.25, EIS 4.90 + 4.90, SKBBK 18.35; minus what RM2,000 gave
+        assert (line.socso_employer, line.socso_employee, line.eis_employer, line.eis_employee,
+                line.skbbk_employee) == (4285 - 3415, 1225 - 975, 490 - 390, 490 - 390, 1835 - 1465)
+        for other in rows[1:]:
+            contributions.update_line(short, other.id, other.status, D("2000.00"))
+        contributions.complete(short)
+        issued = contributions.confirm(short, Submission.get_by_id(short.id).confirm_token)
+        assert sorted((a.kind, a.type, a.amount) for a in issued) == [
+            ("ACR", "short", (4285 - 3415) + (1225 - 975) + (1835 - 1465)), ("ECR", "short", 200)]

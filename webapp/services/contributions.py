@@ -72,15 +72,24 @@ def open_submission(employer: Employer, user: User, scheme: str, month: date, ty
                                            & Submission.status.in_(("draft", "complete"))).first())
         if open_ is not None:
             return open_
-        due = wanted - live_acts(employer, month, type_)
+        if type_ == "short":
+            due = wanted & (live_acts(employer, month, "monthly") | live_acts(employer, month, "arrears"))
+            if not due:
+                raise ValidationError(N_("Nothing was submitted for %(month)s yet: use ARREARS CONTRIBUTION."),
+                                      field="month", month=month.strftime("%m/%Y"))
+            due -= live_acts(employer, month, "short")
+        else:
+            due = wanted - live_acts(employer, month, type_)
         if not due:
             raise Conflict(N_("%(month)s was already submitted. Use SHORT CONTRIBUTION to top it up, or cancel "
                               "the ACR/ECR first."), month=month.strftime("%m/%Y"))
         submission = Submission.create(employer=employer, month=month, type=type_, with_socso="ACR" in due,
                                        with_eis="ECR" in due, confirm_token=secrets.token_urlsafe(32),
                                        created_by=user)
-        rows = [{"submission": submission.id, "employment": e.id, "position": n,
-                 "status": _line_status(e, month)} for n, e in enumerate(employments_in(employer, month), 1)]
+        declared = _declared(employer, month, exclude=submission.id) if type_ == "short" else {}
+        rows = [{"submission": submission.id, "employment": e.id, "position": n, "status": _line_status(e, month),
+                 "wages": declared[e.id]["wages"] if e.id in declared else None}
+                for n, e in enumerate(employments_in(employer, month), 1)]
         for start in range(0, len(rows), 500):
             SubmissionLine.insert_many(rows[start:start + 500]).execute()
     return submission
@@ -126,13 +135,31 @@ def update_line(submission: Submission, line_id: int, status: str, wages) -> Sub
     covered = coverage_now(line.employment, submission.month)
     amounts = rules.line_amounts(covered, wages, submission.month, with_socso=submission.with_socso,
                                  with_eis=submission.with_eis)
+    shares = {name: sen(getattr(amounts, name)) for name in SHARES}
+    if submission.type == "short":  # only the difference with what was declared before is charged
+        before = _declared(submission.employer, submission.month, exclude=submission.id).get(line.employment_id, {})
+        shares = {name: max(0, value - before.get(name, 0)) for name, value in shares.items()}
     with locked():
-        SubmissionLine.update(status=status, wages=None if wages is None else sen(wages),
-                              socso_employer=sen(amounts.socso_employer), socso_employee=sen(amounts.socso_employee),
-                              eis_employer=sen(amounts.eis_employer), eis_employee=sen(amounts.eis_employee),
-                              skbbk_employee=sen(amounts.skbbk_employee)).where(SubmissionLine.id == line.id).execute()
+        SubmissionLine.update(status=status, wages=None if wages is None else sen(wages), **shares).where(
+            SubmissionLine.id == line.id).execute()
         Submission.update(status="draft").where(Submission.id == submission.id).execute()
     return line_for(submission, line_id)
+
+
+SHARES = ("socso_employer", "socso_employee", "eis_employer", "eis_employee", "skbbk_employee")
+
+
+def _declared(employer: Employer, month: date, exclude: int) -> dict[int, dict]:
+    """Per employment: the highest wages and the shares already submitted (confirmed) for this month."""
+    found: dict[int, dict] = {}
+    for line in (SubmissionLine.select().join(Submission)
+                 .where((Submission.employer == employer) & (Submission.month == month)
+                        & (Submission.status == "confirmed") & (Submission.id != exclude))):
+        entry = found.setdefault(line.employment_id, {"wages": None, **dict.fromkeys(SHARES, 0)})
+        entry["wages"] = max(entry["wages"] or 0, line.wages or 0) if line.wages is not None else entry["wages"]
+        for name in SHARES:
+            entry[name] += getattr(line, name)
+    return found
 
 
 @dataclass(frozen=True)

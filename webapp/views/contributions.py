@@ -57,7 +57,7 @@ def pending(employer, scheme: str):
 @with_employer
 def open_month(employer, scheme: str):
     form = MonthForm()
-    if form.validate_on_submit() and form.type.data in ("monthly", "arrears"):
+    if form.validate_on_submit() and form.type.data in ("monthly", "arrears", "short"):
         year, month = map(int, form.month.data.split("-"))
         try:
             submission = contributions.open_submission(employer, current_user._get_current_object(), scheme,
