@@ -17,13 +17,13 @@ from webapp.models import Employment, Person
 COUNT = 20_000
 
 
-def _populate(user) -> None:
+def populate(user, count: int = COUNT) -> None:
     with database.connection_context(), database.atomic():
         employer, batch = registered_employer(user)
-        for start in range(0, COUNT, 1000):
+        for start in range(0, count, 1000):
             Person.insert_many([{"id_type": "NEW_IC", "id_number": f"{800101140000 + n}", "name": f"PEKERJA {n:05d}",
                                  "birth_date": date(1980, 1, 1), "gender": "M", "first_insured_on": date(2015, 1, 1)}
-                                for n in range(start, start + 1000)]).execute()
+                                for n in range(start, min(start + 1000, count))]).execute()
         people = Person.select(Person.id).order_by(Person.id)
         rows = [{"employer": employer.id, "person": p.id, "batch": batch.id, "start_date": date(2020, 1, 1),
                  "status": "active"} for p in people]
@@ -47,7 +47,7 @@ def measure() -> dict:
         app = create_app(app_config(Path(workdir), 25))
         apply_migrations()
         user = make_user("bench@example.com")
-        _populate(user)
+        populate(user)
         client = app.test_client()
         login(client, user.email, PASSWORD)
         page = client.get("/employees/", headers={"Accept-Encoding": "br"})

@@ -11,7 +11,7 @@ from core.errors import N_, Conflict, NotAllowed, NotFound, ValidationError
 from core.identifiers import acknowledgement_number
 from core.money import from_sen, sen
 from core.periods import add_months
-from webapp.db import for_update, locked
+from webapp.db import database, for_update, locked
 from webapp.models import Acknowledgement, Employer, Employment, Person, Submission, SubmissionLine, User, utcnow
 from webapp.services import counters
 from webapp.services.employees import coverage_now
@@ -48,7 +48,10 @@ def pending(employer: Employer, scheme: str, today: date) -> list[tuple[date, st
 def employments_in(employer: Employer, month: date):
     """Employees working at any time in `month`: registered, started by its end, not left before it."""
     month_end = add_months(month, 1)
-    return (Employment.select(Employment, Person).join(Person)
+    # Only what the lines and core.coverage need: a big employer has thousands of rows here.
+    return (Employment.select(Employment.id, Employment.start_date, Employment.end_date, Employment.domestic,
+                              Employment.person, Person.id, Person.id_number, Person.name, Person.birth_date,
+                              Person.citizen, Person.first_insured_on).join(Person)
             .where((Employment.employer == employer) & (Employment.status != "pending")
                    & (Employment.start_date < month_end)
                    & (Employment.end_date.is_null() | (Employment.end_date >= month)))
@@ -61,38 +64,68 @@ def _line_status(employment: Employment, month: date) -> str:
     return "new" if employment.start_date >= month else "active"
 
 
-def open_submission(employer: Employer, user: User, scheme: str, month: date, type_: str, today: date
-                    ) -> Submission:
-    """The draft for this month and type (made with one line per employee working that month)."""
+def open_submission(employer: Employer, user: User, scheme: str, month: date, type_: str, today: date,
+                    fill=None, medium: str = "8A") -> Submission:
+    """The draft for this month and type, made with one line per employee working that month.
+
+    `fill(employment)`, when given, supplies a line's status, wages and shares (a text file); it replaces
+    whatever an existing draft had, in the same transaction.
+    """
     month = rules.check_month(month, today, employer.first_employment_date)
     wanted = _wanted(scheme)
     with locked():
-        open_ = (Submission.select().where((Submission.employer == employer) & (Submission.month == month)
-                                           & (Submission.type == type_)
-                                           & Submission.status.in_(("draft", "complete"))).first())
-        if open_ is not None:
-            return open_
-        if type_ == "short":
-            due = wanted & (live_acts(employer, month, "monthly") | live_acts(employer, month, "arrears"))
-            if not due:
-                raise ValidationError(N_("Nothing was submitted for %(month)s yet: use ARREARS CONTRIBUTION."),
-                                      field="month", month=month.strftime("%m/%Y"))
-            due -= live_acts(employer, month, "short")
+        submission = (Submission.select().where((Submission.employer == employer) & (Submission.month == month)
+                                                & (Submission.type == type_)
+                                                & Submission.status.in_(("draft", "complete"))).first())
+        if submission is not None and fill is None:
+            return submission
+        if submission is None:
+            submission = Submission.create(employer=employer, month=month, type=type_, medium=medium,
+                                           confirm_token=secrets.token_urlsafe(32), created_by=user,
+                                           **_schemes_due(employer, month, type_, wanted))
         else:
-            due = wanted - live_acts(employer, month, type_)
-        if not due:
-            raise Conflict(N_("%(month)s was already submitted. Use SHORT CONTRIBUTION to top it up, or cancel "
-                              "the ACR/ECR first."), month=month.strftime("%m/%Y"))
-        submission = Submission.create(employer=employer, month=month, type=type_, with_socso="ACR" in due,
-                                       with_eis="ECR" in due, confirm_token=secrets.token_urlsafe(32),
-                                       created_by=user)
+            SubmissionLine.delete().where(SubmissionLine.submission == submission).execute()
+            Submission.update(status="draft", medium=medium).where(Submission.id == submission.id).execute()
         declared = _declared(employer, month, exclude=submission.id) if type_ == "short" else {}
-        rows = [{"submission": submission.id, "employment": e.id, "position": n, "status": _line_status(e, month),
-                 "wages": declared[e.id]["wages"] if e.id in declared else None}
-                for n, e in enumerate(employments_in(employer, month), 1)]
-        for start in range(0, len(rows), 500):
-            SubmissionLine.insert_many(rows[start:start + 500]).execute()
+        rows = []
+        for position, employment in enumerate(employments_in(employer, month), 1):
+            line = {"status": _line_status(employment, month), "wages": declared.get(employment.id, {}).get("wages"),
+                    **dict.fromkeys(SHARES, 0)}
+            if fill is not None:
+                line.update(fill(employment))
+            rows.append((submission.id, employment.id, position, line["status"], line["wages"],
+                         *(line[name] for name in SHARES)))
+        _insert_lines(rows)
     return submission
+
+
+def _schemes_due(employer: Employer, month: date, type_: str, wanted: set[str]) -> dict:
+    if type_ == "short":
+        due = wanted & (live_acts(employer, month, "monthly") | live_acts(employer, month, "arrears"))
+        if not due:
+            raise ValidationError(N_("Nothing was submitted for %(month)s yet: use ARREARS CONTRIBUTION."),
+                                  field="month", month=month.strftime("%m/%Y"))
+        due -= live_acts(employer, month, "short")
+    else:
+        due = wanted - live_acts(employer, month, type_)
+    if not due:
+        raise Conflict(N_("%(month)s was already submitted. Use SHORT CONTRIBUTION to top it up, or cancel "
+                          "the ACR/ECR first."), month=month.strftime("%m/%Y"))
+    return {"with_socso": "ACR" in due, "with_eis": "ECR" in due}
+
+
+LINE_COLUMNS = ("submission_id", "employment_id", "position", "status", "wages", "socso_employer", "socso_employee",
+                "eis_employer", "eis_employee", "skbbk_employee")
+
+
+def _insert_lines(rows: list[tuple]) -> None:
+    """Many lines at once with one prepared, parameterised statement (thousands of employees)."""
+    if not rows:
+        return
+    marks = ", ".join([database.param] * len(LINE_COLUMNS))
+    sql = f'INSERT INTO "submission_line" ({", ".join(LINE_COLUMNS)}) VALUES ({marks})'  # noqa: S608 - fixed names
+    cursor = database.cursor()
+    cursor.executemany(sql, rows)
 
 
 def submission_for(employer: Employer, submission_id: int) -> Submission:

@@ -10,8 +10,7 @@ from core.filecheck import check
 from core.money import ZERO, from_sen, sen
 from core.rates import Category, schedule_for
 from core.textfile import Layout, LineError, Record, generate, parse
-from webapp.db import locked
-from webapp.models import Employer, Submission, SubmissionLine, User
+from webapp.models import Employer, Submission, User
 from webapp.services import contributions
 from webapp.services.employees import coverage_now
 
@@ -75,32 +74,26 @@ def to_draft(employer: Employer, user: User, scheme: str, checked: Checked, toda
     """A clean file becomes the draft of its month (medium Text File), replacing what the draft had."""
     if checked.errors or checked.month is None:
         raise ValidationError(N_("Correct the file first: nothing is saved while a line is wrong."))
-    due = dict(rules.due_months(checked.month, today, set()))
-    submission = contributions.open_submission(employer, user, scheme, checked.month,
-                                               due.get(checked.month, "arrears"), today)
-    by_employment = {line.employment_id: line for line in SubmissionLine.select().where(
-        SubmissionLine.submission == submission)}
-    with locked():
-        Submission.update(medium="TEXT", status="draft").where(Submission.id == submission.id).execute()
-        SubmissionLine.update(status="no_wages", wages=None, socso_employer=0, socso_employee=0, eis_employer=0,
-                              eis_employee=0, skbbk_employee=0).where(
-            SubmissionLine.submission == submission).execute()
-        for record in checked.records:
-            employment = checked.matched[record.id_number]
-            line = by_employment.get(employment.id)
-            if line is None:
-                continue
-            if checked.layout is Layout.COMBINED:
-                values = {"wages": sen(record.wages), "socso_employer": sen(record.socso_employer),
-                          "socso_employee": sen(record.socso_employee), "eis_employer": sen(record.eis_employer),
-                          "eis_employee": sen(record.eis_employee),
-                          "skbbk_employee": sen(record.skbbk_employee or ZERO)}
-            else:
-                category = coverage_now(employment, checked.month).socso
-                values = _shares_from_amount(checked.layout, record.amount, checked.month, category)
-            status = "active" if any(values.values()) else "no_wages"
-            SubmissionLine.update(status=status, **values).where(SubmissionLine.id == line.id).execute()
-    return submission
+    month = checked.month
+    by_employment = {checked.matched[r.id_number].id: r for r in checked.records}
+
+    def fill(employment) -> dict:
+        record = by_employment.get(employment.id)
+        if record is None:
+            return {"status": "no_wages", "wages": None}
+        if checked.layout is Layout.COMBINED:
+            values = {"wages": sen(record.wages), "socso_employer": sen(record.socso_employer),
+                      "socso_employee": sen(record.socso_employee), "eis_employer": sen(record.eis_employer),
+                      "eis_employee": sen(record.eis_employee), "skbbk_employee": sen(record.skbbk_employee or ZERO)}
+        else:
+            category = coverage_now(employment, month).socso
+            values = {"wages": None, **_shares_from_amount(checked.layout, record.amount, month, category)}
+        shares = [v for k, v in values.items() if k != "wages"]
+        return {**values, "status": "active" if any(shares) or values["wages"] else "no_wages"}
+
+    due = dict(rules.due_months(month, today, set()))
+    return contributions.open_submission(employer, user, scheme, month, due.get(month, "arrears"), today,
+                                         fill=fill, medium="TEXT")
 
 
 def export(submission: Submission, layout: Layout) -> bytes:
