@@ -1,6 +1,6 @@
 """Render a whole page, or one of its blocks for a targeted htmx request (DESIGN.md, Pages and partials)."""
 
-from flask import render_template
+from flask import current_app, redirect, render_template, request
 from jinja2_fragments.flask import render_block
 
 from webapp.extensions import htmx
@@ -23,3 +23,12 @@ def render(template: str, block: str | None = None, status: int = 200, **context
 def form_errors(form, status: int = 422):
     """The status for a form that failed validation: 422, which the htmx config lets it swap."""
     return status if form.errors else 200
+
+
+def go(target: str):
+    """After a change: 303 to `target`; an htmx request gets HX-Redirect so the whole page changes."""
+    if request.headers.get("HX-Request"):
+        response = current_app.response_class(status=204)
+        response.headers["HX-Redirect"] = target
+        return response
+    return redirect(target, 303)

@@ -3,12 +3,15 @@ ACR and ECR, then cancel the ACR and find the month pending again."""
 
 import io
 import re
+from datetime import date
 from pathlib import Path
 
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
+from core.identifiers import issue_employer_code
 from tests.e2e.test_portal_id_journey import DEMO_PASSWORD, log_in
+from webapp.demo import mykad
 
 
 def pdf_text(download) -> str:
@@ -21,7 +24,7 @@ def test_combined_contribution_from_salaries_to_acr_and_ecr(page):
     expect(page.get_by_role("heading", name="Welcome, Majikan Kedua")).to_be_visible()
     page.get_by_role("navigation", name="MY SITES").get_by_role("link", name="CONTRIBUTION").click()
     page.get_by_role("link", name=re.compile(r"^SOCSO \+ EIS")).click()
-    page.get_by_label("Contribution Month").fill("2024-10")
+    page.locator("#month").fill("2024-10")
     page.get_by_role("button", name="ARREARS CONTRIBUTION").click()
     expect(page.get_by_role("heading", name=re.compile(r"10.2024"))).to_be_visible()
     rows = page.locator("table.lines tbody tr")
@@ -65,6 +68,46 @@ def test_combined_contribution_from_salaries_to_acr_and_ecr(page):
     expect(page.get_by_text('"Record" has been successfully removed')).to_be_visible()
     page.get_by_role("navigation", name="MY SITES").get_by_role("link", name="CONTRIBUTION").click()
     page.get_by_role("link", name=re.compile(r"^SOCSO \(ACR")).click()
-    page.get_by_label("Contribution Month").fill("2024-10")
+    page.locator("#month").fill("2024-10")
     page.get_by_role("button", name="ARREARS CONTRIBUTION").click()
     expect(page.get_by_role("heading", name=re.compile(r"10.2024"))).to_be_visible()
+
+
+def combined_line(code: str, id_number: str, name: str, socso_employer: int) -> str:
+    """One 278-character line for RM2,000.00 in November 2024 (SOCSO 34.15 + 9.75, EIS 3.90 + 3.90)."""
+    return (code + " " * 20 + id_number.ljust(12) + name.ljust(150) + "112024" + f"{200000:014d}"
+            + f"{socso_employer:06d}{975:06d}{390:06d}{390:06d}{0:06d}" + " " * 34)
+
+
+def test_text_file_with_a_wrong_amount_then_fixed_and_submitted(page, tmp_path):
+    code = issue_employer_code("E", 9_000_000_002)  # the second demo employer
+    people = [(mykad(date(1985, 2, 2), 300 + n, n % 2 == 1), name) for n, name in
+              enumerate(("ZAINAL BIN ARIFFIN", "SALMAH BINTI YUSOF", "KUMAR A/L RAMASAMY"))]
+    wrong = tmp_path / "SOCSO_EIS_112024.txt"
+    wrong.write_text("\r\n".join(combined_line(code, i, n, 3400 if k == 1 else 3415)
+                                 for k, (i, n) in enumerate(people)) + "\r\n")
+    log_in(page, "employer2@demo.assist.test", DEMO_PASSWORD)
+    expect(page.get_by_role("heading", name="Welcome, Majikan Kedua")).to_be_visible()
+    page.goto("/contribution/combined/")
+    page.get_by_role("link", name="TEXT FILE").click()
+    page.get_by_label("Choose File").set_input_files(str(wrong))
+    page.get_by_role("button", name="Upload").click()
+    expect(page.get_by_role("alert")).to_contain_text("Nothing was saved")
+    error_row = page.locator("#upload-result tbody tr")
+    expect(error_row).to_have_count(1)
+    expect(error_row).to_contain_text("SOCSO employer share")
+    expect(error_row).to_contain_text("RM 34.15 for wages of RM 2,000.00 in 11/2024")
+    assert error_row.locator("td").first.inner_text() == "2"
+
+    fixed = tmp_path / "SOCSO_EIS_112024_fixed.txt"
+    fixed.write_text("\r\n".join(combined_line(code, i, n, 3415) for i, n in people) + "\r\n")
+    page.get_by_label("Choose File").set_input_files(str(fixed))
+    page.get_by_role("button", name="Upload").click()
+    expect(page.get_by_role("heading", name=re.compile("The file is correct"))).to_be_visible()
+    expect(page.locator("#preview-amount")).to_have_text("155.10")
+    page.get_by_role("link", name="Next").click()
+    page.get_by_role("button", name="COMPLETE").click()
+    page.get_by_text("SUBMIT", exact=True).click()
+    page.get_by_role("button", name="CONFIRM").click()
+    expect(page.get_by_role("heading", name="Acknowledgement Contribution Received")).to_be_visible()
+    expect(page.get_by_role("cell", name="Text File").first).to_be_visible()

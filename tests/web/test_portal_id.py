@@ -178,3 +178,13 @@ def test_every_wrong_field_is_reported_at_once(client):
     html = response.get_data(as_text=True)
     for field in ("company_name", "applicant_mykad", "phone"):
         assert f'id="{field}-error"' in html
+
+
+def test_reject_through_htmx_redirects_the_whole_page(app, client, officer):
+    apply(client)
+    back_office = officer_client(app, officer)
+    application = PortalApplication.get()
+    response = back_office.post(f"/officer/applications/{application.id}/reject",
+                                data={"csrf_token": csrf_token(back_office, "/officer/"), "reason": "Unreadable copy."},
+                                headers={"HX-Request": "true"})
+    assert response.status_code == 204 and response.headers["HX-Redirect"] == "/officer/"

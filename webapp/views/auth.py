@@ -8,7 +8,7 @@ from core.errors import NotFound, ValidationError
 from webapp.access import is_kiosk_terminal, sign_in
 from webapp.forms.auth import ChangePasswordForm, EmailStepForm, NewPasswordForm, PasswordStepForm, PlainForm
 from webapp.i18n import translate_error
-from webapp.rendering import form_errors, render
+from webapp.rendering import form_errors, go, render
 from webapp.services import auth, sessions
 from webapp.views import safe_next
 
@@ -17,15 +17,6 @@ bp = Blueprint("auth", __name__)
 
 def _home_for(user) -> str:
     return url_for("officer.applications") if user.is_officer else url_for("employer.dashboard")
-
-
-def _go(target: str):
-    """303 to `target`; htmx requests get HX-Redirect so the whole page changes."""
-    if request.headers.get("HX-Request"):
-        response = current_app.response_class(status=204)
-        response.headers["HX-Redirect"] = target
-        return response
-    return redirect(target, 303)
 
 
 @bp.route("/employer/login", methods=["GET", "POST"])
@@ -58,7 +49,7 @@ def login():
             form.password.errors.append(translate_error(exc))
         else:
             sign_in(user, token)
-            return _go(safe_next(next_url, _home_for(user)))
+            return go(safe_next(next_url, _home_for(user)))
     return render("auth/login.html", "login_form", 422, form=form, step="password", next_url=next_url)
 
 
@@ -107,7 +98,7 @@ def change_password():
             user = current_user._get_current_object()
             sign_in(user, token)
             flash(gettext("Your password has been changed."), "success")
-            return _go(url_for("auth.terms") if user.role == "employer" and not user.terms_accepted_at
+            return go(url_for("auth.terms") if user.role == "employer" and not user.terms_accepted_at
                        else _home_for(user))
     return render("auth/change_password.html", "password_form", form_errors(form), form=form,
                   temporary=temporary)
@@ -119,7 +110,7 @@ def terms():
     form = PlainForm()
     if form.validate_on_submit():
         auth.accept_terms(current_user._get_current_object())
-        return _go(url_for("employer.dashboard"))
+        return go(url_for("employer.dashboard"))
     return render("auth/terms.html", form=form, accepted=current_user.terms_accepted_at)
 
 
@@ -150,6 +141,6 @@ def reset_password(token: str):
             form.password.errors.append(translate_error(exc))
         else:
             flash(gettext("Your password has been changed. Log in with the new password."), "success")
-            return _go(url_for("auth.login"))
+            return go(url_for("auth.login"))
     return render("auth/reset_password.html", "reset_form", form_errors(form), form=form, expired=None)
 

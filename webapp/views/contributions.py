@@ -13,7 +13,7 @@ from webapp.forms.auth import PlainForm
 from webapp.forms.contributions import ConfirmForm, LineForm, MonthForm, UploadForm
 from webapp.i18n import translate_error
 from webapp.models import Acknowledgement, utcnow
-from webapp.rendering import render, wants_partial
+from webapp.rendering import go, render, wants_partial
 from webapp.services import acknowledgements, contributions, textfiles
 from webapp.tenancy import with_employer
 from webapp.views.files import attachment
@@ -225,7 +225,7 @@ def textfile(employer, scheme: str):
         checked = textfiles.check_upload(employer, scheme, data, _today())
         if not checked.errors:
             submission = textfiles.to_draft(employer, current_user._get_current_object(), scheme, checked, _today())
-            return redirect(url_for("contributions.preview", submission_id=submission.id), 303)
+            return go(url_for("contributions.preview", submission_id=submission.id))
     status = 422 if checked or form.errors else 200
     return render("contributions/textfile.html", "upload_result", status, employer=employer, scheme=scheme,
                   scheme_name=SCHEME_NAMES[scheme], form=form, checked=checked)

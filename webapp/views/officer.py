@@ -10,7 +10,7 @@ from webapp.forms.auth import PlainForm
 from webapp.forms.portal_id import RejectForm
 from webapp.i18n import translate_error
 from webapp.models import PortalApplication
-from webapp.rendering import form_errors, render
+from webapp.rendering import form_errors, go, render
 from webapp.services import portal_id, uploads
 
 bp = Blueprint("officer", __name__, url_prefix="/officer")
@@ -75,9 +75,9 @@ def reject(application_id: int):
             form.reason.errors.append(translate_error(exc))
         except AssistError as exc:
             flash(translate_error(exc), "error")
-            return redirect(url_for("officer.application", application_id=application.id), 303)
+            return go(url_for("officer.application", application_id=application.id))
         else:
             flash(gettext("Rejected. The applicant was emailed the reason."), "success")
-            return redirect(url_for("officer.applications"), 303)
+            return go(url_for("officer.applications"))
     return render("officer/application.html", "reject_block", form_errors(form, 422),
                   application=application, approve_form=PlainForm(), reject_form=form)
