@@ -1,5 +1,5 @@
 """The employer the logged-in account is working on: chosen in the header, kept in the session, and
-checked against the accounts's access on every request (never trusted from the browser alone)."""
+checked against the account's access on every request (never trusted from the browser alone)."""
 
 from functools import wraps
 
@@ -16,8 +16,8 @@ def selected_employer():
         return g.employer
     choices = list(employers.registered(current_user.id))
     chosen = next((e for e in choices if e.id == session.get("employer_id")), choices[0] if choices else None)
-    if chosen is not None:
-        session["employer_id"] = chosen.id
+    if chosen is not None and session.get("employer_id") != chosen.id:
+        session["employer_id"] = chosen.id  # only when it changes: no new cookie on every response
     g.employer = chosen
     return chosen
 
