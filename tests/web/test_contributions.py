@@ -234,3 +234,32 @@ def test_socso_only_text_file_gives_the_shares_from_the_amounts(client):
     assert accepted.status_code == 303
     row = SubmissionLine.select().where(SubmissionLine.socso_employer > 0).get()
     assert (row.socso_employer, row.socso_employee, row.wages) == (3415, 975, None)
+
+
+def test_two_concurrent_confirm_requests_give_one_acr_and_one_ecr(app, client):
+    import threading
+
+    submission_id = open_month(client)
+    for line in list(SubmissionLine.select()):
+        edit(client, submission_id, line.id, "2500")
+    post(client, f"/contribution/s/{submission_id}/complete", {})
+    token = Submission.get_by_id(submission_id).confirm_token
+    tabs = []
+    for _ in range(2):  # two tabs (or a double tap on a slow link), each with its own CSRF token
+        tab = app.test_client()
+        login(tab, "employer@example.com", PASSWORD)
+        tabs.append((tab, csrf_token(tab, "/employer/dashboard")))
+    answers = []
+
+    def press(tab, csrf):
+        response = tab.post(f"/contribution/s/{submission_id}/confirm", data={"csrf_token": csrf, "token": token})
+        answers.append((response.status_code, response.headers.get("Location", "")))
+
+    threads = [threading.Thread(target=press, args=tab) for tab in tabs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert [status for status, _ in answers] == [303, 303]
+    assert all(location.endswith("/acknowledgement") for _, location in answers)
+    assert sorted(a.kind for a in Acknowledgement.select()) == ["ACR", "ECR"]
