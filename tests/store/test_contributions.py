@@ -29,6 +29,16 @@ def employer_with(*people):
     return user, employer
 
 
+def completed(employer, user, scheme: str, wages: str | None, month=OCT, type_="monthly"):
+    """A draft with every employee at `wages` (None: no wages this month), COMPLETE pressed."""
+    draft = contributions.open_submission(employer, user, scheme, month, type_, TODAY)
+    for line in contributions.lines(draft, 1, 50):
+        contributions.update_line(draft, line.id, "no_wages" if wages is None else "active",
+                                  None if wages is None else D(wages))
+    contributions.complete(draft)
+    return draft, Submission.get_by_id(draft.id).confirm_token
+
+
 @pytest.fixture
 def setup(app):
     return employer_with(("ALI", date(1990, 1, 1), date(2020, 1, 1), None, True),
@@ -73,11 +83,7 @@ def test_amounts_follow_the_schedule_and_the_coverage(setup):
 def test_confirm_gives_one_acr_and_one_ecr_even_when_pressed_twice(setup):
     user, employer = setup
     with database.connection_context():
-        draft = contributions.open_submission(employer, user, "combined", OCT, "monthly", TODAY)
-        for line in contributions.lines(draft, 1, 50):
-            contributions.update_line(draft, line.id, "active", D("1500.00"))
-        contributions.complete(draft)
-        token = Submission.get_by_id(draft.id).confirm_token
+        draft, token = completed(employer, user, "combined", "1500.00")
     results, errors = [], []
 
     def press():
@@ -107,11 +113,8 @@ def test_confirm_gives_one_acr_and_one_ecr_even_when_pressed_twice(setup):
 def test_cancel_puts_the_month_back(setup):
     user, employer = setup
     with database.connection_context():
-        draft = contributions.open_submission(employer, user, "socso", OCT, "monthly", TODAY)
-        for line in contributions.lines(draft, 1, 50):
-            contributions.update_line(draft, line.id, "active", D("1500.00"))
-        contributions.complete(draft)
-        [acr] = contributions.confirm(draft, Submission.get_by_id(draft.id).confirm_token)
+        draft, token = completed(employer, user, "socso", "1500.00")
+        [acr] = contributions.confirm(draft, token)
         assert acr.kind == "ACR" and acr.number.startswith("ACR")
         assert (OCT, "arrears") not in contributions.pending(employer, "socso", TODAY)
         assert (OCT, "arrears") in contributions.pending(employer, "eis", TODAY)
@@ -124,11 +127,8 @@ def test_cancel_puts_the_month_back(setup):
 def test_paid_acknowledgements_cannot_be_cancelled(setup):
     user, employer = setup
     with database.connection_context():
-        draft = contributions.open_submission(employer, user, "eis", OCT, "monthly", TODAY)
-        for line in contributions.lines(draft, 1, 50):
-            contributions.update_line(draft, line.id, "no_wages", None)
-        contributions.complete(draft)
-        [ecr] = contributions.confirm(draft, Submission.get_by_id(draft.id).confirm_token)
+        draft, token = completed(employer, user, "eis", None)
+        [ecr] = contributions.confirm(draft, token)
         Acknowledgement.update(status="paid").execute()
         with pytest.raises(NotAllowed):
             contributions.cancel(employer, [ecr.number])
@@ -146,11 +146,8 @@ def test_future_months_and_months_before_first_employment_are_refused(setup):
 def test_short_contribution_charges_only_the_difference(setup):
     user, employer = setup
     with database.connection_context():
-        draft = contributions.open_submission(employer, user, "combined", OCT, "monthly", TODAY)
-        for line in contributions.lines(draft, 1, 50):
-            contributions.update_line(draft, line.id, "active", D("2000.00"))
-        contributions.complete(draft)
-        contributions.confirm(draft, Submission.get_by_id(draft.id).confirm_token)
+        draft, token = completed(employer, user, "combined", "2000.00")
+        contributions.confirm(draft, token)
         with pytest.raises(ValidationError, match="ARREARS"):
             contributions.open_submission(employer, user, "combined", date(2026, 8, 1), "short", TODAY)
         short = contributions.open_submission(employer, user, "combined", OCT, "short", TODAY)
