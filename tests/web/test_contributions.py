@@ -263,3 +263,13 @@ def test_two_concurrent_confirm_requests_give_one_acr_and_one_ecr(app, client):
     assert [status for status, _ in answers] == [303, 303]
     assert all(location.endswith("/acknowledgement") for _, location in answers)
     assert sorted(a.kind for a in Acknowledgement.select()) == ["ACR", "ECR"]
+
+
+def test_the_pencil_page_never_sends_you_to_another_site(client):
+    submission_id = open_month(client)
+    line = SubmissionLine.get()
+    token = csrf_token(client, "/employer/dashboard")
+    response = client.post(f"/contribution/s/{submission_id}/lines/{line.id}",
+                           data={"csrf_token": token, "status": "active", "wages": "100",
+                                 "back": "https://evil.example/phish"})
+    assert response.headers["Location"] == f"/contribution/s/{submission_id}"

@@ -2,6 +2,7 @@
 SAVE DRAFT, COMPLETE, SUBMIT, CONFIRM, the acknowledgement page and the ACR/ECR PDFs."""
 
 from datetime import date
+from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, flash, make_response, redirect, request, url_for
 from flask_babel import gettext
@@ -16,6 +17,7 @@ from webapp.models import Acknowledgement, utcnow
 from webapp.rendering import go, render, wants_partial
 from webapp.services import acknowledgements, contributions, textfiles
 from webapp.tenancy import with_employer
+from webapp.views import safe_next
 from webapp.views.files import attachment
 
 bp = Blueprint("contributions", __name__, url_prefix="/contribution")
@@ -117,8 +119,8 @@ def line(employer, submission_id: int, line_id: int):
             getattr(form, exc.field or "wages").errors.append(translate_error(exc))
         else:
             if not wants_partial():
-                return redirect(request.form.get("back") or url_for("contributions.employees",
-                                                                    submission_id=submission.id), 303)
+                return redirect(safe_next(request.form.get("back"), url_for("contributions.employees",
+                                                                            submission_id=submission.id)), 303)
             response = make_response(render("contributions/row.html", row=row, submission=submission,
                                             editing=False, form=form, number=request.form.get("number", ""))[0])
             response.headers["HX-Trigger"] = "totals-changed"
@@ -127,7 +129,8 @@ def line(employer, submission_id: int, line_id: int):
     status = 422 if request.method == "POST" else 200
     template = "contributions/row.html" if wants_partial() else "contributions/line.html"
     return render(template, status=status, row=row, submission=submission, editing=editing, form=form,
-                  number=request.values.get("number", ""), back=request.referrer or "")
+                  number=request.values.get("number", ""),
+                  back=safe_next(urlsplit(request.referrer or "")._replace(scheme="", netloc="").geturl(), ""))
 
 
 @bp.post("/s/<int:submission_id>/draft")
