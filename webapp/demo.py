@@ -1,16 +1,18 @@
 """Demo data for `flask seed-demo`: accounts, the demo employer with 25 employees, and a second employer.
 
 The employees cover the cases that change amounts: locals under 60, one aged 60 or more, one first insured
-after 55, foreign workers, one who started this month and one who left last month. Everything goes through
+after 55, foreign workers, one who started this month and one who left last month. The month before last is
+submitted and unpaid (an ACR and an ECR, overdue), so the dashboard shows late-payment interest. Everything goes through
 the same services as the screens, so the demo data obeys the same rules.
 """
 
 import io
 from datetime import date, timedelta
+from decimal import Decimal
 
 from core.periods import add_months
-from webapp.models import Employer, Employment, User
-from webapp.services import registration
+from webapp.models import Employer, Employment, Submission, User
+from webapp.services import contributions, registration
 from webapp.services.employees import terminate
 
 PDF = b"%PDF-1.4\n% demo supporting document\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -82,6 +84,15 @@ def demo_employees(today: date) -> list[dict]:
     return people
 
 
+def _submitted_month(employer, user, month: date, today: date) -> None:
+    """A confirmed, unpaid SOCSO + EIS month, so the dashboard, PAYMENT and the history have something."""
+    submission = contributions.open_submission(employer, user, "combined", month, "arrears", today)
+    for n, line in enumerate(contributions.lines(submission, 1, 1000)):
+        contributions.update_line(submission, line.id, line.status, Decimal(1800 + 150 * (n % 12)))
+    contributions.complete(submission)
+    contributions.confirm(submission, Submission.get_by_id(submission.id).confirm_token)
+
+
 def seed_employers(settings, today: date) -> None:
     """The demo employer of the demo user and a second employer of another user (idempotent)."""
     demo_user = User.get(User.email == "employer@demo.assist.test")
@@ -92,6 +103,8 @@ def seed_employers(settings, today: date) -> None:
         for employment, facts in zip(made, people, strict=True):
             if facts.get("leaves"):
                 terminate(Employment.get_by_id(employment.id), facts["leaves"], "RESIGNED", today)
+        demo_employer = Employer.get(Employer.registration_number == "201901000005")
+        _submitted_month(demo_employer, demo_user, add_months(today.replace(day=1), -2), today)
     if not Employer.select().where(Employer.registration_number == "202001012345").exists():
         others = [{"id_number": mykad(date(1985, 2, 2), 300 + n, n % 2 == 1), "name": name, "birth": date(1985, 2, 2),
                    "gender": "F" if n % 2 else "M", "start": date(2021, 1, 1)}

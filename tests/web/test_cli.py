@@ -5,7 +5,7 @@ import sqlite3
 
 from tests.support import login
 from webapp.db import is_sqlite
-from webapp.models import Employer, Outbox, User
+from webapp.models import Acknowledgement, Employer, Outbox, User
 from webapp.services import outbox
 
 
@@ -30,6 +30,7 @@ def test_seed_demo_is_idempotent(runner, monkeypatch):
     assert Employer.select().where(Employer.status == "registered").count() == 2
     demo = Employer.get(Employer.registration_number == "201901000005")
     assert demo.employments.count() == 25
+    assert sorted(a.kind for a in Acknowledgement.select()) == ["ACR", "ECR"]  # an unpaid month to show
     assert not users["employer@demo.assist.test"].password_is_temporary
     assert users["employer@demo.assist.test"].terms_accepted_at is not None
 
