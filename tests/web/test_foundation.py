@@ -157,3 +157,18 @@ def test_production_config_uses_host_prefixed_secure_cookies(monkeypatch):
     assert settings["SESSION_COOKIE_NAME"] == "__Host-session"
     assert settings["SESSION_COOKIE_SECURE"] and settings["SESSION_COOKIE_HTTPONLY"]
     assert settings["SESSION_COOKIE_SAMESITE"] == "Lax"
+
+
+def test_no_message_has_a_stray_percent_sign():
+    """Jinja formats every translated message with %: a bare "6% a year" would print as "6{} year"."""
+    import re as regex
+
+    from babel.messages.pofile import read_po
+
+    stray = regex.compile(r"%(?!\(\w+\)[sd]|%)")
+    root = Path(__file__).resolve().parents[2] / "webapp" / "translations"
+    for locale in ("ms", "en"):
+        with (root / locale / "LC_MESSAGES" / "messages.po").open("rb") as fh:
+            for message in read_po(fh):
+                for text in (message.id, message.string):
+                    assert not stray.search(text or ""), (locale, text)
