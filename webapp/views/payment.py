@@ -26,7 +26,8 @@ def index(employer):
     groups: dict[int, list] = {}
     for ack in unpaid:
         groups.setdefault(ack.submission_id, []).append(ack)
-    return render("payment/index.html", employer=employer, groups=list(groups.values()),
+    return render("payment/index.html", employer=employer,
+                  groups=[sorted(group, key=lambda a: a.kind) for group in groups.values()],
                   total=sum(a.amount for a in unpaid))
 
 
