@@ -115,45 +115,67 @@ class _Bad(Exception):
         self.message, self.expected, self.params = message, expected, params
 
 
-def _value(column: Column, raw: str):
-    text = raw.strip()
-    kind = column.kind
-    if kind == "code":
-        if not EMPLOYER_CODE.match(text.upper()):
-            raise _Bad(N_("not an employer code"), N_("a letter, 10 digits and a letter, e.g. E1100050233Z"))
-        return text.upper()
-    if kind == "id":
-        if not ID_NUMBER.match(text.upper()):
-            raise _Bad(N_("missing or not an identification number"),
-                       N_("up to 12 letters or digits, MyKad without dashes"))
-        return text.upper()
-    if kind == "name":
-        if not text:
-            raise _Bad(N_("the name is missing"), N_("the employee's name"))
-        return " ".join(text.split())
-    if kind == "month":
-        if not (re.fullmatch(r"\d{6}", text) and 1 <= int(text[:2]) <= 12 and 2000 <= int(text[2:]) <= 2099):
-            raise _Bad(N_("not a month"), N_("MMYYYY, e.g. 102026"))
-        return date(int(text[2:]), int(text[:2]), 1)
-    if kind in ("sen", "optional_sen"):
-        if not text and kind == "optional_sen":
-            return None
-        if not text.isdigit():
-            raise _Bad(N_("not an amount in sen"), N_("digits only, in sen, e.g. %(example)s"),
-                       example="0" * (column.width - 4) + "4390")
-        return from_sen(int(text))
-    if kind == "date":
-        if not text:
-            return None
-        try:
-            return date(int(text[4:]), int(text[2:4]), int(text[:2]))
-        except ValueError:
-            raise _Bad(N_("not a date"), N_("DDMMYYYY or blank")) from None
-    if kind == "status":
-        if text and not text.isalpha():
-            raise _Bad(N_("not a status code"), N_("a letter or blank"))
-        return text.upper()
-    return None  # filler and free text are taken as they are
+def _code(text: str, width: int):
+    if not EMPLOYER_CODE.match(text.upper()):
+        raise _Bad(N_("not an employer code"), N_("a letter, 10 digits and a letter, e.g. E1100050233Z"))
+    return text.upper()
+
+
+def _id(text: str, width: int):
+    if not ID_NUMBER.match(text.upper()):
+        raise _Bad(N_("missing or not an identification number"),
+                   N_("up to 12 letters or digits, MyKad without dashes"))
+    return text.upper()
+
+
+def _name(text: str, width: int):
+    if not text:
+        raise _Bad(N_("the name is missing"), N_("the employee's name"))
+    return " ".join(text.split())
+
+
+def _month(text: str, width: int):
+    if not (len(text) == 6 and text.isdigit() and 1 <= int(text[:2]) <= 12 and 2000 <= int(text[2:]) <= 2099):
+        raise _Bad(N_("not a month"), N_("MMYYYY, e.g. 102026"))
+    return date(int(text[2:]), int(text[:2]), 1)
+
+
+def _sen(text: str, width: int):
+    if not text.isdigit():  # zero-filled or space-filled: the spaces are stripped already
+        raise _Bad(N_("not an amount in sen"), N_("digits only, in sen, e.g. %(example)s"),
+                   example="0" * (width - 4) + "4390")
+    return from_sen(int(text))
+
+
+def _optional_sen(text: str, width: int):
+    return _sen(text, width) if text else None
+
+
+def _date(text: str, width: int):
+    if not text:
+        return None
+    try:
+        return date(int(text[4:]), int(text[2:4]), int(text[:2]))
+    except ValueError:
+        raise _Bad(N_("not a date"), N_("DDMMYYYY or blank")) from None
+
+
+def _status(text: str, width: int):
+    if text and not text.isalpha():
+        raise _Bad(N_("not a status code"), N_("a letter or blank"))
+    return text.upper()
+
+
+READERS = {"code": _code, "id": _id, "name": _name, "month": _month, "sen": _sen, "optional_sen": _optional_sen,
+           "date": _date, "status": _status, "text": lambda text, width: text}
+# Per layout: (column, start, end, reader) for every column that carries a value (filler is skipped).
+SLICES = {}
+for _layout, _columns in COLUMNS.items():
+    _position, SLICES[_layout] = 0, []
+    for _column in _columns:
+        if _column.kind != "filler":
+            SLICES[_layout].append((_column, _position, _position + _column.width, READERS[_column.kind]))
+        _position += _column.width
 
 
 def _parse_line(text: str, number: int, layout: Layout) -> tuple[Record | None, list[LineError]]:
@@ -165,23 +187,16 @@ def _parse_line(text: str, number: int, layout: Layout) -> tuple[Record | None, 
         return None, [LineError(number, "", N_("the line contains a tab or control character"),
                                 N_("spaces between fields"))]
     text = text.ljust(width)  # an editor may have trimmed trailing spaces
-    values, errors, position = {}, [], 0
-    for column in COLUMNS[layout]:
-        raw = text[position:position + column.width]
-        position += column.width
+    values, errors = {"line": number}, []
+    for column, start, end, read in SLICES[layout]:
+        raw = text[start:end].strip()
         try:
-            value = _value(column, raw)
+            values[column.attribute] = read(raw, column.width)
         except _Bad as bad:
-            errors.append(LineError(number, column.label, bad.message, bad.expected,
-                                    {**bad.params, "value": raw.strip()}))
-            continue
-        if column.kind == "text":
-            value = raw.strip()
-        if column.attribute:
-            values[column.attribute] = value
+            errors.append(LineError(number, column.label, bad.message, bad.expected, {**bad.params, "value": raw}))
     if errors:
         return None, errors
-    return Record(line=number, **values), []
+    return Record(**values), []
 
 
 def parse(data: bytes, layout: Layout) -> ParseResult:
