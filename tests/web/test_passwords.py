@@ -84,3 +84,14 @@ def test_common_passwords_are_refused(client, employer):
         response = client.post("/employer/change-password", data={
             "csrf_token": token, "current_password": PASSWORD, "password": weak, "confirm": weak})
         assert response.status_code == 422, weak
+
+
+def test_at_most_three_reset_emails_an_hour(client, employer, smtp, app):
+    for _ in range(5):
+        assert "on its way" in ask_reset(client, employer.email).get_data(as_text=True)
+    mailer.deliver_once(app.config)
+    assert len(smtp.to(employer.email)) == 3
+    with time_machine.travel(utcnow() + timedelta(minutes=61)):
+        ask_reset(client, employer.email)
+        mailer.deliver_once(app.config)
+    assert len(smtp.wait_for(employer.email, 4)) == 4

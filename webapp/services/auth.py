@@ -11,6 +11,7 @@ from webapp.models import LoginThrottle, PasswordReset, User, utcnow
 from webapp.services import emails, hashing, outbox, sessions
 
 MAX_LOCKOUT = timedelta(hours=24)
+RESETS_PER_HOUR = 3
 
 
 class LoginFailed(NotAllowed):
@@ -163,6 +164,10 @@ def request_reset(email: str, settings, reset_url) -> None:
     token = secrets.token_urlsafe(32)
     lifetime = settings["RESET_LINK_LIFETIME"]
     with locked():
+        recent = PasswordReset.select().where((PasswordReset.user == user)
+                                              & (PasswordReset.created_at > utcnow() - timedelta(hours=1))).count()
+        if recent >= RESETS_PER_HOUR:  # anti-automation: nobody's inbox is flooded (same answer on screen)
+            return
         PasswordReset.create(user=user, token_hash=_token_hash(token), expires_at=utcnow() + lifetime)
         subject, body = emails.password_reset(reset_url(token), int(lifetime.total_seconds() // 60))
         outbox.enqueue(user.email, subject, body, sensitive=True)
