@@ -11,7 +11,7 @@ from webapp import demo, mailer
 from webapp.config import ROOT
 from webapp.db import database, is_sqlite
 from webapp.models import LoginThrottle, User, utcnow
-from webapp.services import auth, hashing
+from webapp.services import auth, hashing, uploads
 
 MIGRATIONS = ROOT / "migrations"
 DEMO_EMPLOYER = "employer@demo.assist.test"
@@ -81,6 +81,18 @@ def init_app(app) -> None:
         if loop:
             mailer.start_worker(app.config).join()
         click.echo(f"Sent {mailer.deliver_once(app.config)} message(s).")
+
+    @app.cli.command("clean-uploads")
+    @click.option("--delete", is_flag=True, help="Delete them (otherwise only list them).")
+    def clean_uploads_command(delete):
+        """List (or delete) uploaded files no record points to, left by interrupted transactions."""
+        with database.connection_context():
+            found = uploads.orphans(app.config["UPLOAD_DIR"])
+        for path in found:
+            click.echo(f"{'deleted' if delete else 'orphan'}: {path}")
+            if delete:
+                path.unlink()
+        click.echo(f"{len(found)} orphan file(s).")
 
     @app.cli.command("backup")
     @click.argument("target", type=click.Path(dir_okay=False))

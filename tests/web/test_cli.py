@@ -60,3 +60,14 @@ def test_backup_makes_a_checked_copy(runner, tmp_path):
         assert copy.execute("SELECT count(*) FROM user").fetchone()[0] == 3
     finally:
         copy.close()
+
+
+def test_clean_uploads_lists_then_deletes_files_no_record_points_to(runner, app):
+    from pathlib import Path
+
+    directory = Path(app.config["UPLOAD_DIR"])
+    directory.mkdir(parents=True, exist_ok=True)
+    orphan = directory / "0123456789abcdef0123456789abcdef"
+    orphan.write_bytes(b"%PDF-1.4 left by a rolled-back transaction")
+    assert "orphan: " in runner.invoke(args=["clean-uploads"]).output and orphan.exists()
+    assert "deleted: " in runner.invoke(args=["clean-uploads", "--delete"]).output and not orphan.exists()
