@@ -10,7 +10,7 @@ from playhouse.migrations import Runner
 from webapp import demo, mailer
 from webapp.config import ROOT
 from webapp.db import database, is_sqlite
-from webapp.models import LoginThrottle, User, utcnow
+from webapp.models import LoginThrottle, User, malaysia_today, utcnow
 from webapp.services import auth, hashing, uploads
 
 MIGRATIONS = ROOT / "migrations"
@@ -42,7 +42,7 @@ def seed_demo(password: str, settings) -> None:
             user.is_active = True
             user.save()
             LoginThrottle.delete().where(LoginThrottle.email == email).execute()
-        demo.seed_employers(settings, now.date())
+        demo.seed_employers(settings, malaysia_today())
 
 
 def init_app(app) -> None:

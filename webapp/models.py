@@ -3,7 +3,7 @@
 Times are naive UTC datetimes; the web layer shows them in Malaysia time.
 """
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from peewee import (
     BlobField,
@@ -19,10 +19,17 @@ from peewee import (
 
 from webapp.db import database
 
+MALAYSIA = timedelta(hours=8)  # Malaysia time, UTC+8 all year
+
 
 def utcnow() -> datetime:
     """Now, as the naive UTC datetime the store keeps."""
     return datetime.now(UTC).replace(tzinfo=None)
+
+
+def malaysia_today() -> date:
+    """Today's date in Malaysia: deadlines, contribution months and start dates are Malaysian days."""
+    return (utcnow() + MALAYSIA).date()
 
 
 class BaseModel(Model):

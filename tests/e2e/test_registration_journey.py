@@ -10,6 +10,7 @@ from pypdf import PdfReader
 
 from tests.e2e.test_portal_id_journey import DEMO_PASSWORD, PDF, log_in
 from webapp.demo import mykad
+from webapp.models import malaysia_today
 
 
 def pdf_text(download) -> str:
@@ -71,7 +72,7 @@ def test_register_a_business_with_employees_and_documents(page, tmp_path):
     page.get_by_label("Upload Passport", exact=True).set_input_files(str(document))
     page.get_by_label("Pass/Permit No.", exact=True).fill("PLKS-88990")
     page.get_by_label("Pass/Permit Start Date", exact=True).fill("2025-01-01")
-    page.get_by_label("Pass/Permit End Date", exact=True).fill((date.today() + timedelta(days=300)).isoformat())
+    page.get_by_label("Pass/Permit End Date", exact=True).fill((malaysia_today() + timedelta(days=300)).isoformat())
     page.get_by_label("Upload Pass/Permit", exact=True).set_input_files(str(document))
     page.get_by_label("Name", exact=True).fill("Aye Aye")
     page.get_by_label("Relationship with Employee", exact=True).select_option("SPOUSE")
@@ -101,7 +102,7 @@ def test_register_a_business_with_employees_and_documents(page, tmp_path):
     expect(page.get_by_role("heading", name=re.compile("Employees"))).to_be_visible()
     row = page.get_by_role("row", name=re.compile("NUR IMAN BINTI RAZAK"))
     row.get_by_role("link", name="Terminate").click()
-    page.get_by_label("Last day of work", exact=True).fill(date.today().isoformat())
+    page.get_by_label("Last day of work", exact=True).fill(malaysia_today().isoformat())
     page.get_by_label("Reason", exact=True).select_option("RESIGNED")
     page.get_by_role("button", name="CONFIRM").click()
     expect(page.get_by_text("NUR IMAN BINTI RAZAK has been terminated")).to_be_visible()

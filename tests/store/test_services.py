@@ -2,7 +2,7 @@
 
 import io
 import threading
-from datetime import timedelta
+from datetime import UTC, date, timedelta
 
 import pytest
 import time_machine
@@ -144,3 +144,15 @@ def test_application_references_are_unique_and_sequential(app):
     second = application(app, email="two@syarikat.com.my")
     year = utcnow().year
     assert first.reference == f"PID{year}000001" and second.reference == f"PID{year}000002"
+
+
+def test_days_are_malaysian_days():
+    """At 23:30 UTC on the 15th it is already the 16th in Malaysia: the deadline has passed."""
+    from datetime import datetime
+
+    from webapp.models import malaysia_today
+
+    with time_machine.travel(datetime(2026, 11, 15, 23, 30, tzinfo=UTC), tick=False):
+        assert malaysia_today() == date(2026, 11, 16)
+    with time_machine.travel(datetime(2026, 11, 15, 15, 59, tzinfo=UTC), tick=False):
+        assert malaysia_today() == date(2026, 11, 15)

@@ -12,10 +12,10 @@ from werkzeug.test import stream_encode_multipart
 from tests.conftest import PASSWORD, make_user
 from tests.support import csrf_token, login
 from webapp import mailer
-from webapp.models import Employer, Employment, Person, RegistrationBatch, utcnow
+from webapp.models import Employer, Employment, Person, RegistrationBatch, malaysia_today
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-TODAY = utcnow().date()
+TODAY = malaysia_today()
 BUSINESS = {
     "business_entity": "COMPANY", "sub_entity": "SDN_BHD", "registration_number": "202101000123",
     "name": "Kedai Maju Sdn Bhd", "industry": "G", "address": "No. 1, Jalan Maju", "postcode": "50400",

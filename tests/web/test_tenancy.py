@@ -8,7 +8,7 @@ import pytest
 from tests.conftest import PASSWORD, make_user
 from tests.support import csrf_token, login
 from tests.web.test_registration import add_document, add_local, post, start_business
-from webapp.models import BatchDocument, Employer, Employment, Submission, User, utcnow
+from webapp.models import BatchDocument, Employer, Employment, Submission, User, malaysia_today
 from webapp.services import contributions
 
 ID_ARGUMENTS = {"batch_id", "employment_id", "document_id", "employer_id", "submission_id", "line_id", "number"}
@@ -34,7 +34,7 @@ def records_of_a(batch_id):
     """Every kind of record employer A has: registration, employee, document, contribution, ACR."""
     employer = Employer.get(Employer.registration_number == "202101000123")
     user = User.get(User.email == "a@example.com")
-    today = utcnow().date()
+    today = malaysia_today()
     submission = contributions.open_submission(employer, user, "combined", today.replace(day=1), "monthly", today)
     line = contributions.lines(submission)[0]
     contributions.update_line(submission, line.id, "active", Decimal("2000.00"))

@@ -1,14 +1,10 @@
 """ACR/ECR documents for printing (QRG 8): plain data for core.documents, in Malaysia time."""
 
-from datetime import timedelta
-
 from core.contributions import TYPES
 from core.documents.acknowledgement import AcknowledgementData, acknowledgement_pdf
 from core.money import from_sen
 from core.periods import counter_available_on
-from webapp.models import Acknowledgement
-
-MALAYSIA = timedelta(hours=8)
+from webapp.models import MALAYSIA, Acknowledgement
 
 
 def data_for(ack: Acknowledgement) -> AcknowledgementData:

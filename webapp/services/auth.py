@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from core.errors import N_, NotAllowed, NotFound
 from core.passwords import check_new_password, temporary_password
 from webapp.db import for_update, locked
-from webapp.models import LoginThrottle, PasswordReset, User, utcnow
+from webapp.models import MALAYSIA, LoginThrottle, PasswordReset, User, utcnow
 from webapp.services import emails, hashing, outbox, sessions
 
 MAX_LOCKOUT = timedelta(hours=24)
@@ -129,7 +129,7 @@ def _set_password(user: User, new_hash: str, now: datetime) -> None:
 
 
 def _malaysia_time(moment: datetime) -> str:
-    return (moment + timedelta(hours=8)).strftime("%d/%m/%Y %I:%M %p (MYT)")
+    return (moment + MALAYSIA).strftime("%d/%m/%Y %I:%M %p (MYT)")
 
 
 def accept_terms(user: User) -> None:

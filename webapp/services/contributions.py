@@ -12,7 +12,17 @@ from core.identifiers import acknowledgement_number
 from core.money import from_sen, sen
 from core.periods import add_months
 from webapp.db import database, for_update, locked
-from webapp.models import Acknowledgement, Employer, Employment, Person, Submission, SubmissionLine, User, utcnow
+from webapp.models import (
+    MALAYSIA,
+    Acknowledgement,
+    Employer,
+    Employment,
+    Person,
+    Submission,
+    SubmissionLine,
+    User,
+    utcnow,
+)
 from webapp.services import counters
 from webapp.services.employees import coverage_now
 
@@ -248,7 +258,9 @@ def confirm(submission: Submission, token: str) -> list[Acknowledgement]:
                                      ("ECR", current.with_eis, figures.eis)):
             if not wanted:
                 continue
-            number = acknowledgement_number(kind, now.date(), counters.next_value(f"{kind}-{now.year}"))
+            issued_on = (now + MALAYSIA).date()
+            sequence = counters.next_value(f"{kind}-{issued_on.year}")
+            number = acknowledgement_number(kind, issued_on, sequence)
             try:
                 issued.append(Acknowledgement.create(
                     number=number, kind=kind, submission=current, employer=current.employer_id,

@@ -1,10 +1,9 @@
 """Registration letters and generated forms for an employer and batch, and emailing them (QRG 4)."""
 
-from datetime import date
 
 from core.coverage import coverage
 from core.documents.letters import TITLES, EmployeeInfo, EmployerInfo, form, letter
-from webapp.models import Employer, Employment, Person, RegistrationBatch
+from webapp.models import MALAYSIA, Employer, Employment, Person, RegistrationBatch, malaysia_today
 from webapp.services import outbox
 from webapp.services.employees import facts
 
@@ -12,7 +11,7 @@ LETTERS = ("acknowledgement", "induction", "successful", "eis_rejection")
 
 
 def employer_info(employer: Employer) -> EmployerInfo:
-    registered = employer.registered_at.date() if employer.registered_at else date.today()
+    registered = (employer.registered_at + MALAYSIA).date() if employer.registered_at else malaysia_today()
     return EmployerInfo(employer.name, employer.code or "-", employer.registration_number, employer.address,
                         employer.postcode, employer.state, employer.phone, employer.email, employer.induction_venue,
                         employer.first_employment_date, registered, employer.kind == "domestic")

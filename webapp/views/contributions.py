@@ -13,7 +13,7 @@ from core.errors import AssistError, NotFound
 from webapp.forms.auth import PlainForm
 from webapp.forms.contributions import ConfirmForm, LineForm, MonthForm, UploadForm
 from webapp.i18n import translate_error
-from webapp.models import Acknowledgement, utcnow
+from webapp.models import Acknowledgement, malaysia_today
 from webapp.rendering import go, render, wants_partial
 from webapp.services import acknowledgements, contributions, textfiles
 from webapp.tenancy import with_employer
@@ -24,10 +24,6 @@ bp = Blueprint("contributions", __name__, url_prefix="/contribution")
 bp.add_app_template_global(LINE_STATUSES, "status_labels")
 bp.add_app_template_global(TYPES, "types")
 SCHEME_NAMES = {"combined": "SOCSO + EIS", "socso": "SOCSO", "eis": "EIS"}
-
-
-def _today() -> date:
-    return utcnow().date()
 
 
 def _submission(employer, submission_id: int):
@@ -52,7 +48,7 @@ def index(employer):
 @with_employer
 def pending(employer, scheme: str):
     return render("contributions/pending.html", employer=employer, scheme=scheme, scheme_name=SCHEME_NAMES[scheme],
-                  due=contributions.pending(employer, scheme, _today()), form=MonthForm())
+                  due=contributions.pending(employer, scheme, malaysia_today()), form=MonthForm())
 
 
 @bp.post("/<any(combined, socso, eis):scheme>/open")
@@ -63,7 +59,7 @@ def open_month(employer, scheme: str):
         year, month = map(int, form.month.data.split("-"))
         try:
             submission = contributions.open_submission(employer, current_user._get_current_object(), scheme,
-                                                       date(year, month, 1), form.type.data, _today())
+                                                       date(year, month, 1), form.type.data, malaysia_today())
         except AssistError as exc:
             flash(translate_error(exc), "error")
         else:
@@ -225,9 +221,10 @@ def textfile(employer, scheme: str):
     checked = None
     if form.validate_on_submit():
         data = form.file.data.read(current_app.config["MAX_CONTENT_LENGTH"])
-        checked = textfiles.check_upload(employer, scheme, data, _today())
+        today = malaysia_today()
+        checked = textfiles.check_upload(employer, scheme, data, today)
         if not checked.errors:
-            submission = textfiles.to_draft(employer, current_user._get_current_object(), scheme, checked, _today())
+            submission = textfiles.to_draft(employer, current_user._get_current_object(), scheme, checked, today)
             return go(url_for("contributions.preview", submission_id=submission.id))
     status = 422 if checked or form.errors else 200
     return render("contributions/textfile.html", "upload_result", status, employer=employer, scheme=scheme,

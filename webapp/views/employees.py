@@ -6,7 +6,7 @@ from flask_babel import gettext
 from core.errors import NotFound, ValidationError
 from webapp.forms.registration import TerminationForm
 from webapp.i18n import translate_error
-from webapp.models import utcnow
+from webapp.models import malaysia_today
 from webapp.rendering import form_errors, render
 from webapp.services import employees as service
 from webapp.tenancy import with_employer
@@ -52,7 +52,7 @@ def terminate(employer, employment_id: int):
     form = TerminationForm()
     if form.validate_on_submit():
         try:
-            service.terminate(employment, form.last_day.data, form.reason.data, utcnow().date())
+            service.terminate(employment, form.last_day.data, form.reason.data, malaysia_today())
         except ValidationError as exc:
             getattr(form, exc.field or "last_day").errors.append(translate_error(exc))
         else:

@@ -6,7 +6,7 @@ from flask_login import current_user
 from core.errors import NotFound
 from webapp.access import employer_required
 from webapp.forms.auth import PlainForm
-from webapp.models import AuthSession, utcnow
+from webapp.models import AuthSession, malaysia_today
 from webapp.rendering import render
 from webapp.services import dashboard as dashboard_service
 from webapp.services import employers
@@ -24,7 +24,7 @@ def dashboard():
                 .order_by(AuthSession.created_at.desc()).first())
     employer = selected_employer()
     return render("employer/dashboard.html", previous_login=previous.created_at if previous else None,
-                  figures=dashboard_service.figures(employer, utcnow().date()) if employer else None)
+                  figures=dashboard_service.figures(employer, malaysia_today()) if employer else None)
 
 
 @bp.post("/select")

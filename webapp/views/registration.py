@@ -9,7 +9,7 @@ from webapp.access import employer_required
 from webapp.forms.auth import PlainForm
 from webapp.forms.registration import DocumentForm, EmployeeForm, EmployerRegistrationForm
 from webapp.i18n import translate_error
-from webapp.models import BatchDocument, Employment, Person, RegistrationBatch, utcnow
+from webapp.models import BatchDocument, Employment, Person, RegistrationBatch, malaysia_today
 from webapp.rendering import form_errors, render
 from webapp.services import employees as employees_service
 from webapp.services import employers, letters, registration, uploads
@@ -17,10 +17,6 @@ from webapp.tenancy import selected_employer
 from webapp.views.files import attachment
 
 bp = Blueprint("registration", __name__, url_prefix="/registration")
-
-
-def _today():
-    return utcnow().date()
 
 
 def _batch(batch_id: int, draft: bool = True):
@@ -54,14 +50,13 @@ def employer():
     domestic = request.args.get("kind") == "domestic"
     form = EmployerRegistrationForm().configure(domestic)
     if form.validate_on_submit():
-        data = registration.EmployerForm(kind="domestic" if domestic else "business", **{
-            name: getattr(form, name).data for name in (
-                "name", "business_entity", "sub_entity", "registration_number", "nationality", "industry",
-                "address", "postcode", "state", "phone", "email", "first_employment_date", "induction_venue")})
-        if not domestic:
-            data = registration.EmployerForm(**{**data.__dict__, "nationality": "MY"})
+        fields = {name: getattr(form, name).data for name in (
+            "name", "business_entity", "sub_entity", "registration_number", "industry", "address", "postcode",
+            "state", "phone", "email", "first_employment_date", "induction_venue")}
+        data = registration.EmployerForm(kind="domestic" if domestic else "business",
+                                         nationality=form.nationality.data if domestic else "MY", **fields)
         try:
-            batch = registration.start_employer(current_user._get_current_object(), data, _today())
+            batch = registration.start_employer(current_user._get_current_object(), data, malaysia_today())
         except AssistError as exc:
             _show_error(form, exc, "registration_number")
         else:
@@ -76,7 +71,7 @@ def update():
     employer = selected_employer()
     if employer is None or not PlainForm().validate_on_submit():
         return redirect(url_for("registration.index"), 303)
-    batch = registration.start_update(current_user._get_current_object(), employer, _today())
+    batch = registration.start_update(current_user._get_current_object(), employer, malaysia_today())
     return redirect(url_for("registration.employees", batch_id=batch.id), 303)
 
 
@@ -88,7 +83,7 @@ def employees(batch_id: int):
         return redirect(url_for("registration.done", batch_id=batch_id), 303)
     rows = list(Employment.select(Employment, Person).join(Person).where(Employment.batch == batch)
                 .order_by(Employment.id))
-    month = max(_today(), *(row.start_date for row in rows)) if rows else _today()
+    month = max(malaysia_today(), *(row.start_date for row in rows)) if rows else malaysia_today()
     covered = {row.id: employees_service.coverage_now(row, month) for row in rows}
     return render("registration/employees.html", batch=batch, rows=rows, covered=covered, remove_form=PlainForm())
 
@@ -116,7 +111,7 @@ def add_employee(batch_id: int):
         files = {name: (getattr(form, name).data.stream, getattr(form, name).data.filename or "")
                  for name in ("passport_file", "permit_file") if foreign and getattr(form, name).data}
         try:
-            registration.add_employee(batch, data, files, current_app.config, _today())
+            registration.add_employee(batch, data, files, current_app.config, malaysia_today())
         except AssistError as exc:
             _show_error(form, exc, "id_number")
         else:
@@ -190,7 +185,7 @@ def confirm(batch_id: int):
     error = None
     if form.validate_on_submit():
         try:
-            employer = registration.submit(batch, _today())
+            employer = registration.submit(batch, malaysia_today())
         except AssistError as exc:
             error = translate_error(exc)
         else:
