@@ -1,8 +1,10 @@
 """MY SITES, REGISTRATION: Form 1 (employer), Form 2 (employees), supporting documents, SUBMIT and CONFIRM."""
 
 from flask import Blueprint, abort, current_app, redirect, request, session, url_for
+from flask_babel import gettext
 from flask_login import current_user
 
+from core import registration as lists
 from core.errors import AssistError, NotFound, ValidationError
 from core.registration import DOCUMENT_TYPES, required_documents
 from webapp.access import employer_required
@@ -217,10 +219,9 @@ def letter(batch_id: int, kind: str):
 @bp.app_template_global()
 def label_of(mapping_name: str, code: str) -> str:
     """The translated label of a code from core.registration (ID types, document types, reasons...)."""
-    from flask_babel import gettext
-
-    from core import registration as lists
-
-    mapping = {"id_type": {**lists.LOCAL_ID_TYPES, **lists.FOREIGN_ID_TYPES}, "document": lists.DOCUMENT_TYPES,
-               "reason": lists.TERMINATION_REASONS, "industry": lists.INDUSTRIES}[mapping_name]
+    mapping = LABELS[mapping_name]
     return gettext(mapping[code]) if code in mapping else code
+
+
+LABELS = {"id_type": {**lists.LOCAL_ID_TYPES, **lists.FOREIGN_ID_TYPES}, "document": lists.DOCUMENT_TYPES,
+          "reason": lists.TERMINATION_REASONS, "industry": lists.INDUSTRIES}
