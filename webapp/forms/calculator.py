@@ -9,7 +9,7 @@ from wtforms import BooleanField, IntegerField, RadioField, SelectChoice, String
 from wtforms.validators import NumberRange
 from wtforms.validators import ValidationError as FieldError
 
-from core.money import parse_ringgit
+from core.money import parse_wages
 from webapp.forms import Rule, required
 
 
@@ -23,7 +23,7 @@ class CalculatorForm(FlaskForm):
     class Meta:
         csrf = False
 
-    wages = StringField(_l("Monthly wages (RM)"), validators=[required(), Rule(parse_ringgit)])
+    wages = StringField(_l("Monthly wages (RM)"), validators=[required(), Rule(parse_wages)])
     month = StringField(_l("Contribution month"), validators=[required(), contribution_month])
     age = IntegerField(_l("Age of the employee"), default=30, validators=[
         required(), NumberRange(min=14, max=99, message=_l("Enter an age from 14 to 99."))])

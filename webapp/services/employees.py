@@ -5,9 +5,9 @@ import io
 from dataclasses import dataclass
 from datetime import date
 
-from peewee import fn
+from peewee import Case, fn
 
-from core.coverage import Employee, coverage
+from core.coverage import EIS_START, Employee, coverage
 from core.errors import N_, NotFound, ValidationError
 from core.registration import TERMINATION_REASONS
 from webapp.db import locked
@@ -16,12 +16,33 @@ from webapp.models import Employer, Employment, Person
 PAGE_SIZE = 50
 
 
+def first_eis_on():
+    """A column for an Employment query: the first day from January 2018 on that its person was employed by
+    anyone the portal knows of (their EIS history; see core.coverage). A correlated subquery, so a list of
+    thousands of employees costs one query."""
+    other = Employment.alias()
+    start = Case(None, [(other.start_date < EIS_START, EIS_START)], other.start_date)
+    return (other.select(fn.MIN(start))
+            .where((other.person == Employment.person)
+                   & ((other.status != "pending") | (other.id == Employment.id))
+                   & (other.end_date.is_null() | (other.end_date >= EIS_START)))
+            .alias("first_eis_on"))
+
+
+def _as_date(value) -> date | None:
+    """A date from a subquery column (SQLite returns its ISO text, PostgreSQL a date)."""
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
 def facts(employment: Employment) -> Employee:
-    """What core.coverage needs to know about this employment."""
+    """What core.coverage needs to know about this employment (with `first_eis_on` when it was selected)."""
     person = employment.person
+    first_eis = getattr(employment, "first_eis_on", None)
+    if first_eis is None:
+        first_eis = Employment.select(first_eis_on()).where(Employment.id == employment.id).scalar()
     return Employee(birth_date=person.birth_date, employment_start=employment.start_date, citizen=person.citizen,
                     domestic=employment.domestic, employment_end=employment.end_date,
-                    first_insured_on=person.first_insured_on)
+                    first_insured_on=person.first_insured_on, first_eis_on=_as_date(first_eis))
 
 
 def coverage_now(employment: Employment, today: date):

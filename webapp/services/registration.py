@@ -147,6 +147,10 @@ def add_employee(batch: RegistrationBatch, data: EmployeeForm, files: dict, sett
     identity = check_identity(data.id_type, data.id_number, person.birth_date if person else data.birth_date,
                               person.gender if person else data.gender)
     check_start_date(data.start_date, identity.birth_date, today)
+    if person is not None and data.start_date < person.first_insured_on:
+        raise ValidationError(N_("%(name)s was first insured with SOCSO on %(date)s: an employment cannot start "
+                                 "before that. If the date is wrong, call the hotline 1-300-22-8000."),
+                              field="start_date", name=person.name, date=person.first_insured_on.strftime("%d/%m/%Y"))
     if data.foreign:
         check_document_period(N_("passport"), data.passport_number, data.passport_start, data.passport_end, today,
                               "passport_number")

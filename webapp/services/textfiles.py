@@ -6,11 +6,10 @@ from datetime import date
 
 from core import contributions as rules
 from core.errors import N_, ValidationError
-from core.filecheck import check
+from core.filecheck import check, lawful_shares
 from core.money import ZERO, from_sen, sen
-from core.rates import Category, schedule_for
-from core.textfile import Layout, LineError, Record, generate, parse
-from webapp.models import Employer, Submission, User
+from core.textfile import MAX_ERRORS, Layout, LineError, Record, generate, parse
+from webapp.models import Employer, Employment, Person, Submission, SubmissionLine, User
 from webapp.services import contributions
 from webapp.services.employees import coverage_now
 
@@ -24,6 +23,7 @@ class Checked:
     records: list[Record]
     errors: list[LineError]
     matched: dict  # id number -> Employment
+    unchecked: int = 0  # lines not read once MAX_ERRORS errors were found
 
 
 def check_upload(employer: Employer, scheme: str, data: bytes, today: date) -> Checked:
@@ -54,20 +54,8 @@ def check_upload(employer: Employer, scheme: str, data: bytes, today: date) -> C
                         coverage_of=lambda r: coverage_now(matched[r.id_number], month)
                         if r.id_number in matched else None)
     errors.sort(key=lambda e: e.line)
-    return Checked(layout, month, parsed.records, errors, matched)
-
-
-def _shares_from_amount(layout: Layout, amount, month: date, category) -> dict:
-    """SOCSO-only and EIS-only files carry a total: find the table row that gives it."""
-    schedule = schedule_for("socso" if layout is Layout.SOCSO else "eis", month)
-    for band in schedule.bands:
-        if layout is Layout.EIS and band.employer + band.employee == amount:
-            return {"eis_employer": sen(band.employer), "eis_employee": sen(band.employee)}
-        if layout is Layout.SOCSO and category is Category.FIRST and band.employer + band.employee == amount:
-            return {"socso_employer": sen(band.employer), "socso_employee": sen(band.employee)}
-        if layout is Layout.SOCSO and band.second_category == amount:
-            return {"socso_employer": sen(band.second_category)}
-    return {}
+    return Checked(layout, month, parsed.records, errors[:MAX_ERRORS], matched,
+                   parsed.unchecked + len({e.line for e in errors[MAX_ERRORS:]}))
 
 
 def to_draft(employer: Employer, user: User, scheme: str, checked: Checked, today: date) -> Submission:
@@ -85,15 +73,16 @@ def to_draft(employer: Employer, user: User, scheme: str, checked: Checked, toda
             values = {"wages": sen(record.wages), "socso_employer": sen(record.socso_employer),
                       "socso_employee": sen(record.socso_employee), "eis_employer": sen(record.eis_employer),
                       "eis_employee": sen(record.eis_employee), "skbbk_employee": sen(record.skbbk_employee or ZERO)}
-        else:
-            category = coverage_now(employment, month).socso
-            values = {"wages": None, **_shares_from_amount(checked.layout, record.amount, month, category)}
-        shares = [v for k, v in values.items() if k != "wages"]
-        return {**values, "status": "active" if any(shares) or values["wages"] else "no_wages"}
+        else:  # the file's total, split as the schedule splits it for this employee (checked already)
+            shares = lawful_shares(checked.layout, record.amount, month, coverage_now(employment, month))
+            if shares is None:
+                raise ValidationError(N_("Correct the file first: nothing is saved while a line is wrong."))
+            values = {"wages": None, **{name: sen(value) for name, value in shares.items()}}
+        paid = any(v for k, v in values.items() if k != "wages") or values["wages"]
+        # New and Left come from registration; the file only says whether there were wages.
+        return {**values, "status": contributions.line_status(employment, month) if paid else "no_wages"}
 
-    due = dict(rules.due_months(month, today, set()))
-    return contributions.open_submission(employer, user, scheme, month, due.get(month, "arrears"), today,
-                                         fill=fill, medium="TEXT")
+    return contributions.open_submission(employer, user, scheme, month, "monthly", today, fill=fill, medium="TEXT")
 
 
 def export(submission: Submission, layout: Layout) -> bytes:
@@ -110,8 +99,16 @@ def export(submission: Submission, layout: Layout) -> bytes:
                                   socso_employee=from_sen(line.socso_employee),
                                   eis_employer=from_sen(line.eis_employer), eis_employee=from_sen(line.eis_employee),
                                   skbbk_employee=from_sen(line.skbbk_employee)))
-        else:
-            amount = (line.socso_employer + line.socso_employee if layout is Layout.SOCSO
+        else:  # the 223 SOCSO amount carries SKBBK from June 2026 (core.filecheck explains the reading)
+            amount = (line.socso_employer + line.socso_employee + line.skbbk_employee if layout is Layout.SOCSO
                       else line.eis_employer + line.eis_employee)
             records.append(Record(**common, amount=from_sen(amount)))
     return generate(records, layout)
+
+
+def non_ascii_names(submission: Submission) -> int:
+    """How many of the submission's employees have a name with letters outside A-Z: exported files pad by
+    characters (UTF-8), so programs that count bytes would misread those lines."""
+    names = (SubmissionLine.select(Person.name).join(Employment).join(Person)
+             .where(SubmissionLine.submission == submission).tuples())
+    return sum(1 for (name,) in names if not name.isascii())
