@@ -333,6 +333,9 @@ class SubmissionLine(BaseModel):
     eis_employer = BigIntegerField(default=0, constraints=[not_negative("eis_employer")])
     eis_employee = BigIntegerField(default=0, constraints=[not_negative("eis_employee")])
     skbbk_employee = BigIntegerField(default=0, constraints=[not_negative("skbbk_employee")])
+    # A text file's draft: True for an employee on the file, False for one the file left out (the employer
+    # chooses what to do for them before COMPLETE); None otherwise.
+    in_file = BooleanField(null=True)
 
     class Meta:
         indexes = ((("submission", "employment"), True),)

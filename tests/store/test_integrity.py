@@ -16,7 +16,7 @@ from core.errors import Conflict, NotAllowed, ValidationError
 from tests.conftest import PASSWORD, make_user
 from tests.store.test_contributions import OCT, TODAY, completed, employer_with
 from webapp.db import database
-from webapp.models import Acknowledgement, LoginThrottle, Submission, SubmissionLine
+from webapp.models import Acknowledgement, Employment, LoginThrottle, Person, Submission, SubmissionLine
 from webapp.services import auth, contributions, hashing
 
 SETTINGS = {"LOCKOUT_THRESHOLD": 5, "LOCKOUT_BASE": timedelta(minutes=15)}
@@ -344,3 +344,45 @@ def test_a_burst_with_the_right_password_among_the_guesses_never_gets_past_five_
             assert PASSWORD not in verified and throttle.locked_until is not None
             with pytest.raises(auth.AccountLocked):
                 auth.authenticate(user.email, PASSWORD, SETTINGS, kiosk=False)
+
+
+# The draft follows the employer's people until CONFIRM (issue 10) ----------------------------------------
+
+def test_a_draft_follows_registrations_and_terminations_until_confirm(setup):
+    user, employer = setup
+    with database.connection_context():
+        draft = contributions.open_submission(employer, user, "combined", OCT, "monthly", TODAY)
+        ali, eko = contributions.lines(draft, 1, 50)
+        contributions.update_line(draft, ali.id, "active", D("2000.00"))
+        contributions.update_line(draft, eko.id, "active", D("1800.00"))
+        contributions.complete(draft)
+        batch = Employment.get().batch
+        person = Person.create(id_type="NEW_IC", id_number="950101140009", name="ZAINAB", birth_date=date(1995, 1, 1),
+                               gender="F", citizen=True, first_insured_on=date(2026, 10, 5))
+        Employment.create(employer=employer, person=person, batch=batch, start_date=date(2026, 10, 5), status="active")
+        Employment.update(end_date=date(2026, 10, 20), status="terminated").where(
+            Employment.id == eko.employment_id).execute()
+        assert contributions.follow_registrations(draft)
+        rows = {r.employment.person.name: r for r in contributions.lines(draft, 1, 50)}
+        assert (rows["ZAINAB"].status, rows["ZAINAB"].wages) == ("new", None)
+        assert (rows["EKO"].status, rows["EKO"].wages) == ("left", 180000)  # the salary is kept
+        assert Submission.get_by_id(draft.id).status == "draft"  # COMPLETE must be pressed again
+        with pytest.raises(ValidationError, match="ZAINAB"):
+            contributions.complete(draft)
+        assert not contributions.follow_registrations(draft)  # nothing more to follow
+
+
+def test_a_cancelled_month_reopens_with_its_salaries(setup):
+    user, employer = setup
+    with database.connection_context():
+        draft = contributions.open_submission(employer, user, "combined", OCT, "monthly", TODAY)
+        ali, eko = contributions.lines(draft, 1, 50)
+        contributions.update_line(draft, ali.id, "active", D("2345.00"))
+        contributions.update_line(draft, eko.id, "no_wages", None)
+        contributions.complete(draft)
+        issued = contributions.confirm(draft, Submission.get_by_id(draft.id).confirm_token)
+        contributions.cancel(employer, [a.number for a in issued if a.number])
+        again = contributions.open_submission(employer, user, "socso", OCT, "monthly", TODAY)
+        rows = {r.employment.person.name: r for r in contributions.lines(again, 1, 50)}
+        assert (rows["ALI"].wages, rows["ALI"].status, rows["EKO"].status) == (234500, "active", "no_wages")
+        assert rows["ALI"].eis_employer == 0 and rows["ALI"].socso_employer > 0  # amounts for the new schemes

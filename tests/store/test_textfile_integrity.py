@@ -5,6 +5,7 @@ from decimal import Decimal as D
 
 import pytest
 
+from core.errors import ValidationError
 from core.filecheck import lawful_shares
 from core.textfile import Layout, Record, generate, parse
 from tests.store.test_contributions import employer_with
@@ -113,3 +114,26 @@ def test_a_file_for_a_month_already_billed_is_refused_with_a_pointer_to_short(se
             textfiles.to_draft(employer, user, "socso", textfiles.check_upload(employer, "socso", data, TODAY),
                                TODAY)
         assert Acknowledgement.select().count() == 1
+
+
+def test_a_file_that_leaves_employees_out_lists_them_for_the_employer_to_decide(setup):
+    user, employer = setup
+    with database.connection_context():
+        draft = contributions.open_submission(employer, user, "socso", OCT, "monthly", TODAY)
+        lines = {line.employment.person.name: line for line in contributions.lines(draft, 1, 50)}
+        contributions.update_line(draft, lines["EKO"].id, "active", D("1500.00"))
+        data = file_of(employer, Layout.SOCSO, OCT, {"ALI": "58.55", "BAKAR": "39.05"})
+        draft = textfiles.to_draft(employer, user, "socso", textfiles.check_upload(employer, "socso", data, TODAY),
+                                   TODAY)
+        assert textfiles.file_counts(draft) == {"in_file": 2, "left_out": 2}
+        left_out = {line.employment.person.name: line for line in textfiles.left_out(draft)}
+        assert set(left_out) == {"CHONG", "EKO"} and left_out["EKO"].wages == 150000  # kept from the draft
+        with pytest.raises(ValidationError, match="not in the text file"):
+            contributions.complete(draft)
+        with pytest.raises(ValidationError, match="each employee"):
+            textfiles.decide_left_out(draft, {left_out["EKO"].id: "keep"})
+        textfiles.decide_left_out(draft, {left_out["EKO"].id: "keep", left_out["CHONG"].id: "no_wages"})
+        assert textfiles.left_out(draft) == []
+        contributions.complete(draft)
+        rows = {line.employment.person.name: line for line in contributions.lines(draft, 1, 50)}
+        assert (rows["EKO"].wages, rows["CHONG"].status) == (150000, "no_wages")

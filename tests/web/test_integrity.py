@@ -132,3 +132,22 @@ def test_an_employment_cannot_start_before_the_person_was_first_insured(app, cli
     batch = start_business(other, registration_number="202101000999")
     response = add_local(other, batch, start_date="2023-06-01", name="")  # SITI AMINAH: insured from 2024-02
     assert response.status_code == 422 and "first insured with SOCSO on 01/02/2024" in response.get_data(as_text=True)
+
+
+def test_the_preview_lists_employees_the_file_left_out_and_takes_a_choice(client):  # noqa: F811
+    from tests.web.test_contributions import combined_file
+
+    code = Employer.get().code
+    accepted = upload(client, combined_file(code, [("901225085344", "SITI AMINAH", 200000, 3415, 975, 390, 390)]))
+    preview = client.get(accepted.headers["Location"]).get_data(as_text=True)
+    assert 'id="file-lines">1<' in preview and 'id="left-out-count">1<' in preview and "AHMAD FAIZAL" in preview
+    submission = Submission.get()
+    refused = post(client, f"/contribution/s/{submission.id}/complete", {})
+    assert "not in the text file" in client.get(refused.headers["Location"]).get_data(as_text=True)
+    line = SubmissionLine.get(SubmissionLine.in_file == False)  # noqa: E712
+    saved = post(client, f"/contribution/s/{submission.id}/preview", {f"choice-{line.id}": "no_wages"})
+    assert saved.status_code == 303
+    after = client.get(saved.headers["Location"]).get_data(as_text=True)
+    assert 'id="left-out-count">0<' in after and 'id="left-out"' not in after
+    done = post(client, f"/contribution/s/{submission.id}/complete", {})
+    assert done.headers["Location"].endswith("/summary")

@@ -23,8 +23,9 @@ from webapp.models import (
     User,
     utcnow,
 )
-from webapp.services import counters
-from webapp.services.employees import coverage_now, first_eis_on
+from webapp.services import counters, drafts
+from webapp.services.drafts import SHARES, employments_in, line_status  # noqa: F401 - the service API
+from webapp.services.employees import coverage_now
 
 SCHEMES = {"combined": (True, True), "socso": (True, False), "eis": (False, True)}
 AUTO_ARREARS_MONTHS = 12  # older months are reached with ARREARS CONTRIBUTION
@@ -57,34 +58,14 @@ def pending(employer: Employer, scheme: str, today: date) -> list[tuple[date, st
     return rules.due_months(first, today, done)
 
 
-def employments_in(employer: Employer, month: date):
-    """Employees working at any time in `month`: registered, started by its end, not left before it."""
-    month_end = add_months(month, 1)
-    # Only what the lines and core.coverage need: a big employer has thousands of rows here.
-    return (Employment.select(Employment.id, Employment.start_date, Employment.end_date, Employment.domestic,
-                              Employment.person, Person.id, Person.id_number, Person.name, Person.birth_date,
-                              Person.citizen, Person.first_insured_on, first_eis_on()).join(Person)
-            .where((Employment.employer == employer) & (Employment.status != "pending")
-                   & (Employment.start_date < month_end)
-                   & (Employment.end_date.is_null() | (Employment.end_date >= month)))
-            .order_by(Person.name, Employment.id))
-
-
-def line_status(employment: Employment, month: date) -> str:
-    """What registration says of an employee in `month`: Left this month, New this month, or Active."""
-    if employment.end_date and employment.end_date < add_months(month, 1):
-        return "left"
-    return "new" if employment.start_date >= month else "active"
-
-
 def open_submission(employer: Employer, user: User, scheme: str, month: date, type_: str, today: date,
                     fill=None, medium: str = "8A") -> Submission:
     """The draft for this month (regular, or SHORT), made with one line per employee working that month.
 
     There is one open draft per month and schemes (a unique index): opening the month as Monthly or as
-    Arrears, from two tabs at once, gives the same draft. `fill(employment)`, when given, supplies a
-    line's status, wages and shares (a text file); it replaces whatever the draft had, in the same
-    transaction.
+    Arrears, from two tabs at once, gives the same draft. A new draft starts from what was declared before
+    (webapp.services.drafts). `fill(employment, previous)`, when given, supplies a line's status, wages and
+    shares (a text file); it replaces whatever the draft had, in the same transaction.
     """
     month = rules.check_month(month, today, employer.first_employment_date)
     short = type_ == "short"
@@ -97,20 +78,11 @@ def open_submission(employer: Employer, user: User, scheme: str, month: date, ty
         elif fill is None:
             return submission
         if fill is not None:  # the file replaces what the draft had
-            SubmissionLine.delete().where(SubmissionLine.submission == submission).execute()
             Submission.update(status="draft", medium=medium).where(Submission.id == submission.id).execute()
         elif SubmissionLine.select().where(SubmissionLine.submission == submission).exists():
             return submission  # another request made this draft, with its lines, a moment ago
-        declared = _declared(employer, month, exclude=submission.id) if short else {}
-        rows = []
-        for position, employment in enumerate(employments_in(employer, month), 1):
-            line = {"status": line_status(employment, month), "wages": declared.get(employment.id, {}).get("wages"),
-                    **dict.fromkeys(SHARES, 0)}
-            if fill is not None:
-                line.update(fill(employment))
-            rows.append((submission.id, employment.id, position, line["status"], line["wages"],
-                         *(line[name] for name in SHARES)))
-        _insert_lines(rows)
+        drafts.build(submission, employer, fill=fill,
+                     declared=_declared(employer, month, exclude=submission.id) if short else None)
     return submission
 
 
@@ -154,20 +126,6 @@ ALREADY_SUBMITTED = N_("%(month)s was already submitted. Use SHORT CONTRIBUTION 
                        "ACR/ECR first.")
 
 
-LINE_COLUMNS = ("submission_id", "employment_id", "position", "status", "wages", "socso_employer", "socso_employee",
-                "eis_employer", "eis_employee", "skbbk_employee")
-
-
-def _insert_lines(rows: list[tuple]) -> None:
-    """Many lines at once with one prepared, parameterised statement (thousands of employees)."""
-    if not rows:
-        return
-    marks = ", ".join([database.param] * len(LINE_COLUMNS))
-    sql = f'INSERT INTO "submission_line" ({", ".join(LINE_COLUMNS)}) VALUES ({marks})'  # noqa: S608 - fixed names
-    cursor = database.cursor()
-    cursor.executemany(sql, rows)
-
-
 def submission_for(employer: Employer, submission_id: int) -> Submission:
     """A submission of this employer; NotFound for anyone else's."""
     submission = Submission.get_or_none((Submission.id == submission_id) & (Submission.employer == employer))
@@ -190,7 +148,7 @@ def line_for(submission: Submission, line_id: int) -> SubmissionLine:
     return line
 
 
-def _claim_draft(submission: Submission, status: str = "draft") -> None:
+def claim_draft(submission: Submission, status: str = "draft") -> None:
     """Inside the caller's locked transaction: move a draft (or completed draft) to `status`, or refuse.
 
     The check and the write are one conditional UPDATE, so a pencil save or COMPLETE racing CONFIRM in
@@ -217,13 +175,10 @@ def update_line(submission: Submission, line_id: int, status: str, wages) -> Sub
         before = _declared(submission.employer, submission.month, exclude=submission.id).get(line.employment_id, {})
         shares = {name: max(0, value - before.get(name, 0)) for name, value in shares.items()}
     with locked():
-        _claim_draft(submission)
+        claim_draft(submission)
         SubmissionLine.update(status=status, wages=None if wages is None else sen(wages), **shares).where(
             SubmissionLine.id == line.id).execute()
     return line_for(submission, line_id)
-
-
-SHARES = ("socso_employer", "socso_employee", "eis_employer", "eis_employee", "skbbk_employee")
 
 
 def _declared(employer: Employer, month: date, exclude: int) -> dict[int, dict]:
@@ -273,22 +228,45 @@ def totals(submission: Submission) -> Totals:
                   socso_employees=int(row[4]), eis_employees=int(row[5]))
 
 
+def follow_registrations(submission: Submission) -> bool:
+    """Before a draft is shown: its lines follow the month's employments (webapp.services.drafts).
+
+    Reads first and takes the write lock only when something changed, so showing a draft costs no lock.
+    """
+    if not any(drafts.differences(submission)):
+        return False
+    with locked():
+        if Submission.select(Submission.status).where(Submission.id == submission.id).scalar() not in (
+                "draft", "complete"):
+            return False
+        return drafts.follow(submission)
+
+
 def complete(submission: Submission) -> Totals:
     """COMPLETE: every employee has wages or a status that explains why not (one locked transaction).
 
-    Returns the totals, so the page can say when nothing is due (a nil return).
+    The lines follow the month's employments first. Returns the totals, so the page can say when nothing
+    is due (a nil return).
     """
     with locked():
+        if Submission.select(Submission.status).where(Submission.id == submission.id).scalar() in (
+                "draft", "complete"):
+            drafts.follow(submission)
         states = [rules.LineState(line.employment.person.name, line.status,
                                   None if line.wages is None else from_sen(line.wages),
                                   from_sen(line.socso_employer + line.socso_employee + line.eis_employer
                                            + line.eis_employee))
                   for line in lines(submission, 1, 1_000_000)]
+        left_out = SubmissionLine.select().where((SubmissionLine.submission == submission)
+                                                 & (SubmissionLine.in_file == False)).count()  # noqa: E712
+        if left_out:
+            raise ValidationError(N_("%(count)s employee(s) were not in the text file: choose what to do for them "
+                                     "on the preview first."), count=left_out)
         missing = rules.incomplete(states)
         if missing:
             shown = ", ".join(missing[:5]) + (f" (+{len(missing) - 5})" if len(missing) > 5 else "")
             raise ValidationError(N_("Enter the salary, or a status, for: %(names)s."), names=shown)
-        _claim_draft(submission, "complete")
+        claim_draft(submission, "complete")
         return totals(submission)
 
 

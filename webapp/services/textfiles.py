@@ -4,13 +4,17 @@ and export a submitted month in any of the three layouts."""
 from dataclasses import dataclass
 from datetime import date
 
+from peewee import fn
+
 from core import contributions as rules
 from core.errors import N_, ValidationError
 from core.filecheck import check, lawful_shares
 from core.money import ZERO, from_sen, sen
 from core.textfile import MAX_ERRORS, Layout, LineError, Record, generate, parse
+from webapp.db import locked
 from webapp.models import Employer, Employment, Person, Submission, SubmissionLine, User
 from webapp.services import contributions
+from webapp.services.drafts import SHARES
 from webapp.services.employees import coverage_now
 
 LAYOUT_OF = {"combined": Layout.COMBINED, "socso": Layout.SOCSO, "eis": Layout.EIS}
@@ -59,16 +63,21 @@ def check_upload(employer: Employer, scheme: str, data: bytes, today: date) -> C
 
 
 def to_draft(employer: Employer, user: User, scheme: str, checked: Checked, today: date) -> Submission:
-    """A clean file becomes the draft of its month (medium Text File), replacing what the draft had."""
+    """A clean file becomes the draft of its month (medium Text File), replacing what the draft had.
+
+    Employees of the month the file leaves out keep what the draft had (or nothing yet) and are marked
+    `in_file=False`: the preview lists them and the employer chooses for them before COMPLETE.
+    """
     if checked.errors or checked.month is None:
         raise ValidationError(N_("Correct the file first: nothing is saved while a line is wrong."))
     month = checked.month
     by_employment = {checked.matched[r.id_number].id: r for r in checked.records}
 
-    def fill(employment) -> dict:
+    def fill(employment, previous) -> dict:
         record = by_employment.get(employment.id)
         if record is None:
-            return {"status": "no_wages", "wages": None}
+            kept = {name: getattr(previous, name) for name in ("status", "wages", *SHARES)} if previous else {}
+            return {**kept, "in_file": False}
         if checked.layout is Layout.COMBINED:
             values = {"wages": sen(record.wages), "socso_employer": sen(record.socso_employer),
                       "socso_employee": sen(record.socso_employee), "eis_employer": sen(record.eis_employer),
@@ -80,9 +89,55 @@ def to_draft(employer: Employer, user: User, scheme: str, checked: Checked, toda
             values = {"wages": None, **{name: sen(value) for name, value in shares.items()}}
         paid = any(v for k, v in values.items() if k != "wages") or values["wages"]
         # New and Left come from registration; the file only says whether there were wages.
-        return {**values, "status": contributions.line_status(employment, month) if paid else "no_wages"}
+        return {**values, "status": contributions.line_status(employment, month) if paid else "no_wages",
+                "in_file": True}
 
     return contributions.open_submission(employer, user, scheme, month, "monthly", today, fill=fill, medium="TEXT")
+
+
+MISSING_CHOICES = {"keep": N_("Keep what the draft has"), "no_wages": N_("No wages this month"),
+                   "left": N_("Left this month")}
+
+
+def left_out(submission: Submission) -> list[SubmissionLine]:
+    """The employees of the month the uploaded file left out, not yet decided."""
+    return list(SubmissionLine.select(SubmissionLine, Employment, Person).join(Employment).join(Person)
+                .where((SubmissionLine.submission == submission) & (SubmissionLine.in_file == False))  # noqa: E712
+                .order_by(SubmissionLine.position))
+
+
+def file_counts(submission: Submission) -> dict:
+    """What the file held: its lines (matched employees) and the employees it left out."""
+    count = fn.COUNT(SubmissionLine.id)
+    rows = dict(SubmissionLine.select(SubmissionLine.in_file, count).where(SubmissionLine.submission == submission)
+                .group_by(SubmissionLine.in_file).tuples())
+    return {"in_file": rows.get(True, 0), "left_out": rows.get(False, 0)}
+
+
+def decide_left_out(submission: Submission, decisions: dict[int, str]) -> int:
+    """Apply the employer's choice for each left-out employee (line id -> keep | no_wages | left).
+
+    One locked transaction, refused if the draft was submitted meanwhile; every left-out line must get a
+    choice. Returns how many lines were decided.
+    """
+    if any(choice not in MISSING_CHOICES for choice in decisions.values()):
+        raise ValidationError(N_("Choose what to do for each employee."))
+    with locked():
+        contributions.claim_draft(submission)
+        waiting = {line.id for line in SubmissionLine.select(SubmissionLine.id).where(
+            (SubmissionLine.submission == submission) & (SubmissionLine.in_file == False))}  # noqa: E712
+        if waiting - set(decisions):
+            raise ValidationError(N_("Choose what to do for each employee not in the file."))
+        for line_id, choice in decisions.items():
+            if line_id not in waiting:
+                continue
+            changes = {"in_file": None}
+            if choice == "no_wages":
+                changes.update(status="no_wages", wages=None, **dict.fromkeys(SHARES, 0))
+            elif choice == "left":
+                changes["status"] = "left"
+            SubmissionLine.update(**changes).where(SubmissionLine.id == line_id).execute()
+    return len(waiting)
 
 
 def export(submission: Submission, layout: Layout) -> bytes:

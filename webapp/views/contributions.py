@@ -81,6 +81,8 @@ def _paging():
 @with_employer
 def employees(employer, submission_id: int):
     submission = _submission(employer, submission_id)
+    if submission.status in ("draft", "complete") and contributions.follow_registrations(submission):
+        submission = _submission(employer, submission_id)
     page, per_page = _paging()
     figures = contributions.totals(submission)
     pages = max(1, -(-figures.lines // per_page))
@@ -238,13 +240,26 @@ def textfile(employer, scheme: str):
                   scheme_name=SCHEME_NAMES[scheme], form=form, checked=checked, upload_error=upload_error)
 
 
-@bp.get("/s/<int:submission_id>/preview")
+@bp.route("/s/<int:submission_id>/preview", methods=["GET", "POST"])
 @with_employer
 def preview(employer, submission_id: int):
+    """The draft a text file made: what the file held, and a choice for each employee it left out."""
     submission = _submission(employer, submission_id)
-    return render("contributions/preview.html", employer=employer, submission=submission,
-                  figures=contributions.totals(submission), rows=contributions.lines(submission, 1, 20),
-                  non_ascii=textfiles.non_ascii_names(submission))
+    left_out, error = textfiles.left_out(submission), None
+    if request.method == "POST" and PlainForm().validate_on_submit():
+        decisions = {line.id: request.form.get(f"choice-{line.id}", "") for line in left_out}
+        try:
+            textfiles.decide_left_out(submission, decisions)
+        except AssistError as exc:
+            error = translate_error(exc)
+        else:
+            flash(gettext("Saved. Every employee of the month now has a line."), "success")
+            return redirect(url_for("contributions.preview", submission_id=submission.id), 303)
+    return render("contributions/preview.html", status=422 if error else 200, employer=employer,
+                  submission=submission, figures=contributions.totals(submission),
+                  rows=contributions.lines(submission, 1, 20), non_ascii=textfiles.non_ascii_names(submission),
+                  counts=textfiles.file_counts(submission), left_out=left_out, choices=textfiles.MISSING_CHOICES,
+                  form=PlainForm(), error=error)
 
 
 @bp.get("/s/<int:submission_id>/export/<any(combined, socso, eis):layout>.txt")
