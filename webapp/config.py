@@ -31,7 +31,9 @@ def from_environment(overrides: dict | None = None) -> dict:
         "SECRET_KEY": os.environ.get("SECRET_KEY", "development-only-secret" if env != "production" else ""),
         "DATABASE_URL": os.environ.get("DATABASE_URL", f"sqlite:///{instance / 'assist.sqlite3'}"),
         "UPLOAD_DIR": os.environ.get("UPLOAD_DIR", str(instance / "uploads")),
-        "PUBLIC_URL": os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000"),
+        # The address users see, in emailed links; unset, it follows where `python -m webapp.serve` listens.
+        "PUBLIC_URL": os.environ.get("PUBLIC_URL") or (
+            f"http://{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '5000')}"),
         # Sessions: a signed cookie that names a server-side session row (revocable).
         "SESSION_COOKIE_NAME": "__Host-session" if secure_cookies else "assist-session",
         "SESSION_COOKIE_SECURE": secure_cookies,

@@ -51,7 +51,8 @@ def _employer(user, settings, today, number, name, employees):
         induction_venue="PERKESO Kuala Lumpur")
     batch = registration.start_employer(user, form, today)
     made = [_employee(batch, settings, today, **facts) for facts in employees]
-    registration.add_document(batch, "FORM_1", io.BytesIO(PDF), "borang-1.pdf", "demo", settings)
+    for kind in registration.checklist(batch):
+        registration.add_document(batch, kind, io.BytesIO(PDF), f"{kind.lower()}.pdf", "demo", settings)
     registration.submit(batch, today)
     return made
 

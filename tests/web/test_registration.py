@@ -62,9 +62,14 @@ FOREIGN = {"id_type": "PASSPORT", "id_number": "A1234567", "name": "Budi Santoso
            "kin_name": "Sri Wahyuni", "kin_phone": "0123456789", "kin_relationship": "SPOUSE"}
 
 
-def add_document(client, batch_id, content=PDF, filename="borang1.pdf"):
-    return post(client, f"/registration/{batch_id}/documents", {"document_type": "FORM_1", "remarks": ""},
-                files={"file": (content, filename)})
+def add_document(client, batch_id, content=PDF, filename="borang1.pdf", document_type=None):
+    """Upload `document_type`, or every document a checklist may require (the response of the last one)."""
+    for kind in [document_type] if document_type else ["IC_COPY", "FORM_1", "FORM_2", "DOMESTIC_FORM"]:
+        response = post(client, f"/registration/{batch_id}/documents", {"document_type": kind, "remarks": ""},
+                        files={"file": (content, filename)})
+        if response.status_code != 303:
+            break
+    return response
 
 
 def test_business_registration_end_to_end(app, employer_client, smtp):

@@ -7,7 +7,7 @@ from peewee import IntegrityError
 
 from core.errors import N_, Conflict, NotAllowed, NotFound, ValidationError
 from core.identifiers import crn_number, issue_employer_code, normalize_brn, normalize_mykad, normalize_phone
-from core.registration import check_document_period, check_identity, check_start_date
+from core.registration import check_document_period, check_identity, check_start_date, required_documents
 from webapp.db import for_update, locked
 from webapp.models import (
     BatchDocument,
@@ -16,6 +16,7 @@ from webapp.models import (
     Employment,
     Person,
     RegistrationBatch,
+    StoredFile,
     User,
     utcnow,
 )
@@ -204,6 +205,24 @@ def add_document(batch: RegistrationBatch, document_type: str, stream, filename:
         return BatchDocument.create(batch=batch, document_type=document_type, file=stored, remarks=remarks.strip())
 
 
+def checklist(batch: RegistrationBatch) -> list[str]:
+    """The supporting documents the checklist asks for in this batch's case (codes of DOCUMENT_TYPES)."""
+    has_foreign = Employment.select().join(Person).where((Employment.batch == batch) & ~Person.citizen).exists()
+    return required_documents(batch.employer.kind == "domestic", batch.kind == "new_employer", has_foreign)
+
+
+def uploaded_documents(batch: RegistrationBatch) -> list[BatchDocument]:
+    return list(BatchDocument.select(BatchDocument, StoredFile).join(StoredFile)
+                .where(BatchDocument.batch == batch).order_by(BatchDocument.id))
+
+
+def missing_documents(batch: RegistrationBatch) -> list[str]:
+    """Required documents (checklist codes) not uploaded yet."""
+    uploaded = {d.document_type for d in BatchDocument.select(BatchDocument.document_type)
+                .where(BatchDocument.batch == batch)}
+    return [code for code in checklist(batch) if code not in uploaded]
+
+
 def submit(batch: RegistrationBatch, today: date) -> Employer:
     """CONFIRM at "Proceed for Submission?": employees active, and for a new employer its code."""
     with locked():
@@ -214,6 +233,10 @@ def submit(batch: RegistrationBatch, today: date) -> Employer:
             raise ValidationError(N_("Add at least one employee before you submit."))
         if not BatchDocument.select().where(BatchDocument.batch == batch).exists():
             raise ValidationError(N_("Add at least one supporting document before you submit."))
+        missing = missing_documents(batch)
+        if missing:
+            raise ValidationError(N_("Upload every document the checklist marks as required: %(count)s still "
+                                     "missing (see Upload Supporting Document)."), count=len(missing))
         employer = batch.employer
         if batch.kind == "new_employer":
             prefix = "A" if employer.kind == "domestic" else "E"

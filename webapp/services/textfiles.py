@@ -7,8 +7,9 @@ from datetime import date
 from peewee import fn
 
 from core import contributions as rules
-from core.errors import N_, ValidationError
+from core.errors import N_, InvalidIdentifier, ValidationError
 from core.filecheck import check, lawful_shares
+from core.identifiers import normalize_mykad
 from core.money import ZERO, from_sen, sen
 from core.textfile import MAX_ERRORS, Layout, LineError, Record, generate, parse
 from webapp.db import locked
@@ -18,6 +19,17 @@ from webapp.services.drafts import SHARES
 from webapp.services.employees import coverage_now
 
 LAYOUT_OF = {"combined": Layout.COMBINED, "socso": Layout.SOCSO, "eis": Layout.EIS}
+
+
+def _bad_mykad(id_number: str) -> bool:
+    """A 12-digit ID that cannot be a MyKad (month 13, an unknown place code): say so, not "not an employee"."""
+    if not (len(id_number) == 12 and id_number.isascii() and id_number.isdigit()):
+        return False
+    try:
+        normalize_mykad(id_number)
+    except InvalidIdentifier:
+        return True
+    return False
 
 
 @dataclass
@@ -49,6 +61,10 @@ def check_upload(employer: Employer, scheme: str, data: bytes, today: date) -> C
         for record in parsed.records:
             if record.id_number in working:
                 matched[record.id_number] = working[record.id_number]
+            elif record.month == month and _bad_mykad(record.id_number):
+                errors.append(LineError(record.line, N_("ID Number"), N_("%(value)s is not a valid MyKad number"),
+                                        N_("12 digits: a real birth date and place-of-birth code"),
+                                        {"value": record.id_number}))
             elif record.month == month:
                 errors.append(LineError(
                     record.line, N_("ID Number"), N_("%(value)s is not an employee of this employer in %(month)s"),

@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from core import registration as lists
 from core.errors import AssistError, NotFound, ValidationError
-from core.registration import DOCUMENT_TYPES, required_documents
+from core.registration import DOCUMENT_TYPES
 from webapp.access import employer_required
 from webapp.forms.auth import PlainForm
 from webapp.forms.registration import DocumentForm, EmployeeForm, EmployerRegistrationForm
@@ -151,11 +151,11 @@ def documents(batch_id: int):
             _show_error(form, exc, "file")
         else:
             return redirect(url_for("registration.documents", batch_id=batch.id), 303)
-    has_foreign = Employment.select().join(Person).where((Employment.batch == batch) & ~Person.citizen).exists()
-    checklist = required_documents(batch.employer.kind == "domestic", batch.kind == "new_employer", has_foreign)
-    uploaded = list(BatchDocument.select().where(BatchDocument.batch == batch).order_by(BatchDocument.id))
+    uploaded = registration.uploaded_documents(batch)
+    done = {d.document_type for d in uploaded}
     return render("registration/documents.html", "documents_block", form_errors(form), form=form, batch=batch,
-                  checklist=checklist, uploaded=uploaded, document_types=DOCUMENT_TYPES)
+                  checklist=registration.checklist(batch), done=done, uploaded=uploaded,
+                  document_types=DOCUMENT_TYPES)
 
 
 @bp.get("/<int:batch_id>/documents/<int:document_id>")
