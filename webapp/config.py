@@ -47,6 +47,7 @@ def from_environment(overrides: dict | None = None) -> dict:
         # Uploads: 5 MiB per document; a little more for the rest of the form.
         "MAX_DOCUMENT_BYTES": 5 * 1024 * 1024,
         "MAX_CONTENT_LENGTH": 5 * 1024 * 1024 + 64 * 1024,
+        "CLAMDSCAN": os.environ.get("CLAMDSCAN", ""),  # e.g. "clamdscan": scan every upload, refuse on a hit
         # CSRF: Flask-WTF, token in a meta tag for htmx, field for plain forms.
         "WTF_CSRF_TIME_LIMIT": 12 * 3600,
         # Mail: an outbox table delivered over SMTP; "console" prints instead (development).

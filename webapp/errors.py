@@ -6,9 +6,13 @@ from flask import g, render_template, request
 from flask_babel import gettext
 from flask_wtf.csrf import CSRFError
 from jinja2_fragments.flask import render_block
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, NotFound
 
 log = logging.getLogger("assist.errors")
+
+
+class DocumentMissing(NotFound):
+    """A stored document whose file is not on the server (lost, or not restored with the database)."""
 
 
 def _titles():
@@ -35,11 +39,11 @@ def _explanations():
     }
 
 
-def render_error(code: int):
+def render_error(code: int, title: str | None = None, explanation: str | None = None):
     context = {
         "code": code,
-        "title": _titles().get(code, _titles()[500]),
-        "explanation": _explanations().get(code, _explanations()[500]),
+        "title": title or _titles().get(code, _titles()[500]),
+        "explanation": explanation or _explanations().get(code, _explanations()[500]),
         "request_id": g.get("request_id", "-"),
     }
     try:
@@ -58,6 +62,12 @@ def init_app(app) -> None:
         log.warning("csrf refused request_id=%s path=%s: %s", g.get("request_id"), request.path,
                     error.description)
         return render_error(400)
+
+    @app.errorhandler(DocumentMissing)
+    def document_missing(error):
+        return render_error(404, gettext("The file of this document is missing"), gettext(
+            "The record is here but its file is not on the server. Call the hotline and quote the reference "
+            "below: the branch can restore it from a backup, or you can upload the document again."))
 
     @app.errorhandler(HTTPException)
     def http_error(error):

@@ -10,11 +10,11 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.test import stream_encode_multipart
 
 from tests.conftest import PASSWORD, make_user
+from tests.documents import PDF
 from tests.support import csrf_token, login
 from webapp import mailer
 from webapp.models import Employer, Employment, Person, RegistrationBatch, malaysia_today
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 TODAY = malaysia_today()
 BUSINESS = {
     "business_entity": "COMPANY", "sub_entity": "SDN_BHD", "registration_number": "202101000123",

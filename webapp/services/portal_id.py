@@ -35,9 +35,9 @@ def submit(data: Application, certificate, filename: str, settings, submitted_by
         except ValidationError as exc:
             exc.field = field
             raise
+    upload = uploads.accept(certificate, filename, settings, field="certificate")
     with locked():
-        stored = uploads.store_document(certificate, filename, settings["UPLOAD_DIR"],
-                                        settings["MAX_DOCUMENT_BYTES"])
+        stored = uploads.store(upload, settings["UPLOAD_DIR"])
         now = utcnow()
         reference = portal_application_reference(now.year, counters.next_value(f"portal-application-{now.year}"))
         application = PortalApplication.create(

@@ -156,6 +156,8 @@ def add_employee(batch: RegistrationBatch, data: EmployeeForm, files: dict, sett
             raise ValidationError(N_("Enter the next of kin."), field="kin_name")
     if person is None and not data.name.strip():
         raise ValidationError(N_("Enter the employee's name."), field="name")
+    accepted = {name: uploads.accept(stream, filename, settings, field=name)
+                for name, (stream, filename) in files.items() if filename}
     employer = batch.employer
     with locked():
         if person is None:
@@ -167,9 +169,7 @@ def add_employee(batch: RegistrationBatch, data: EmployeeForm, files: dict, sett
                                      & Employment.end_date.is_null()).exists():
             raise Conflict(N_("%(name)s is already an employee of this employer."), field="id_number",
                            name=person.name)
-        stored = {name: uploads.store_document(stream, filename, settings["UPLOAD_DIR"],
-                                               settings["MAX_DOCUMENT_BYTES"])
-                  for name, (stream, filename) in files.items() if filename}
+        stored = {name: uploads.store(upload, settings["UPLOAD_DIR"]) for name, upload in accepted.items()}
         try:
             return Employment.create(
                 employer=employer, person=person, batch=batch, domestic=employer.kind == "domestic",
@@ -195,8 +195,9 @@ def remove_employee(batch: RegistrationBatch, employment_id: int) -> None:
 def add_document(batch: RegistrationBatch, document_type: str, stream, filename: str, remarks: str,
                  settings) -> BatchDocument:
     """ADD DOCUMENT: a checked file stored outside static/, listed with the batch."""
+    upload = uploads.accept(stream, filename, settings, field="file")
     with locked():
-        stored = uploads.store_document(stream, filename, settings["UPLOAD_DIR"], settings["MAX_DOCUMENT_BYTES"])
+        stored = uploads.store(upload, settings["UPLOAD_DIR"])
         return BatchDocument.create(batch=batch, document_type=document_type, file=stored, remarks=remarks.strip())
 
 

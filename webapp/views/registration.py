@@ -14,9 +14,9 @@ from webapp.i18n import translate_error
 from webapp.models import BatchDocument, Employment, Person, RegistrationBatch, malaysia_today
 from webapp.rendering import form_errors, render
 from webapp.services import employees as employees_service
-from webapp.services import employers, letters, registration, uploads
+from webapp.services import employers, letters, registration
 from webapp.tenancy import selected_employer
-from webapp.views.files import attachment
+from webapp.views.files import attachment, stored_document
 
 bp = Blueprint("registration", __name__, url_prefix="/registration")
 
@@ -165,8 +165,7 @@ def document(batch_id: int, document_id: int):
     upload = BatchDocument.get_or_none((BatchDocument.id == document_id) & (BatchDocument.batch == batch))
     if upload is None:
         abort(404)
-    return attachment(uploads.path_of(upload.file, current_app.config["UPLOAD_DIR"]), upload.file.content_type,
-                      upload.file.original_name)
+    return stored_document(upload.file)
 
 
 @bp.get("/<int:batch_id>/generated/<any(sip1, ds):kind>.pdf")
