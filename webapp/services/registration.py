@@ -7,6 +7,7 @@ from peewee import IntegrityError
 
 from core.errors import N_, Conflict, NotAllowed, NotFound, ValidationError
 from core.identifiers import crn_number, issue_employer_code, normalize_brn, normalize_mykad, normalize_phone
+from core.names import normalize_person_name
 from core.registration import check_document_period, check_identity, check_start_date
 from webapp.db import for_update, locked
 from webapp.models import (
@@ -156,13 +157,16 @@ def add_employee(batch: RegistrationBatch, data: EmployeeForm, files: dict, sett
             raise ValidationError(N_("Enter the next of kin."), field="kin_name")
     if person is None and not data.name.strip():
         raise ValidationError(N_("Enter the employee's name."), field="name")
+    # A person found by Search Existing Employee keeps the name on record: a later employer cannot rename them.
+    name = person.name if person else _person_name(data.name, "name").upper()
+    kin_name = _person_name(data.kin_name, "kin_name") if data.foreign else ""
     accepted = {name: uploads.accept(stream, filename, settings, field=name)
                 for name, (stream, filename) in files.items() if filename}
     employer = batch.employer
     with locked():
         if person is None:
             person = Person.create(id_type=identity.id_type, id_number=identity.id_number,
-                                   name=" ".join(data.name.split()).upper(), birth_date=identity.birth_date,
+                                   name=name, birth_date=identity.birth_date,
                                    gender=identity.gender, citizen=not data.foreign, nationality=data.nationality,
                                    first_insured_on=data.start_date)
         if Employment.select().where((Employment.employer == employer) & (Employment.person == person)
@@ -177,11 +181,19 @@ def add_employee(batch: RegistrationBatch, data: EmployeeForm, files: dict, sett
                 eis_start_date=data.start_date if batch.kind == "new_employer" else max(today, data.start_date),
                 passport_number=data.passport_number.strip().upper(), passport_start=data.passport_start,
                 passport_end=data.passport_end, permit_number=data.permit_number.strip().upper(),
-                permit_start=data.permit_start, permit_end=data.permit_end, kin_name=data.kin_name.strip(),
+                permit_start=data.permit_start, permit_end=data.permit_end, kin_name=kin_name,
                 kin_phone=data.kin_phone.strip(), kin_relationship=data.kin_relationship, **stored)
         except IntegrityError:
             raise Conflict(N_("%(name)s is already an employee of this employer."), field="id_number",
                            name=person.name) from None
+
+
+def _person_name(text: str, field: str) -> str:
+    try:
+        return normalize_person_name(text)
+    except ValidationError as exc:
+        exc.field = field
+        raise
 
 
 def remove_employee(batch: RegistrationBatch, employment_id: int) -> None:

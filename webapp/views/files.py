@@ -19,6 +19,14 @@ def attachment(source: Path | bytes, content_type: str, name: str):
     return response
 
 
+def csv_attachment(text: str, name: str):
+    """A CSV document (from core.csvexport.csv_text) as a download."""
+    response = current_app.response_class(text, mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
 def stored_document(stored):
     """An uploaded document as a download; DocumentMissing (a 404 page that says so) if its file is gone."""
     path = uploads.path_of(stored, current_app.config["UPLOAD_DIR"])
