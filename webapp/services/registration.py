@@ -1,5 +1,6 @@
 """Employer registration (Form 1) and employee registration batches (Form 2, CRN), QRG 2, 3, 4 and 10."""
 
+import logging
 from dataclasses import dataclass
 from datetime import date
 
@@ -23,6 +24,7 @@ from webapp.models import (
 from webapp.services import counters, letters, uploads
 from webapp.services.employers import managed
 
+audit = logging.getLogger("assist.audit")
 CODE_BASE = 9_000_000_000  # codes we issue start at 9000000001: they cannot collide with PERKESO's own
 
 
@@ -113,9 +115,23 @@ def batch_for(user: User, batch_id: int, *, draft: bool = True) -> RegistrationB
 
 
 def find_person(id_type: str, id_number: str) -> Person | None:
-    """Search Existing Employee: a person insured before, by any employer."""
+    """A person insured before, by any employer (no log: callers that show the person use search_existing)."""
     number = id_number.strip().upper().replace("-", "").replace(" ", "")
     return Person.get_or_none((Person.id_type == id_type) & (Person.id_number == number))
+
+
+def search_existing(account: User | None, employer_id: int, id_type: str, id_number: str,
+                    purpose: str = "search") -> Person | None:
+    """Search Existing Employee: find a person insured before and log the look-up.
+
+    The answer shows a person's name, birth date and gender, so every look-up is logged (account, employer,
+    the number's last four characters, found or not); the views cap look-ups per account (ratelimits.py).
+    """
+    person = find_person(id_type, id_number)
+    number = id_number.strip().upper().replace("-", "").replace(" ", "")
+    audit.info("employee %s account=%s employer=%s id_type=%s number=*%s found=%s", purpose,
+               account.id if account else "-", employer_id, id_type, number[-4:], person is not None)
+    return person
 
 
 @dataclass(frozen=True)
@@ -139,12 +155,13 @@ class EmployeeForm:
     kin_relationship: str = ""
 
 
-def add_employee(batch: RegistrationBatch, data: EmployeeForm, files: dict, settings, today: date) -> Employment:
+def add_employee(batch: RegistrationBatch, data: EmployeeForm, files: dict, settings, today: date,
+                 account: User | None = None) -> Employment:
     """SAVE on the employee form: the person (found or new) and a pending employment, in one transaction.
 
     `files` maps "passport_file" / "permit_file" to (stream, filename) for foreign workers.
     """
-    person = find_person(data.id_type, data.id_number)
+    person = search_existing(account, batch.employer_id, data.id_type, data.id_number, purpose="save")
     identity = check_identity(data.id_type, data.id_number, person.birth_date if person else data.birth_date,
                               person.gender if person else data.gender)
     check_start_date(data.start_date, identity.birth_date, today)
