@@ -66,13 +66,21 @@ def test_each_crafted_file_is_refused_at_the_field(app, client, data, name, mess
 
 MALAY = {
     "html": "PDF ini tidak dapat dibaca",
+    "truncated-pdf": "PDF ini tidak dapat dibaca",
     "javascript": "PDF yang mengandungi JavaScript tidak diterima",
+    "hidden-javascript": "PDF yang mengandungi JavaScript tidak diterima",
     "launch": "PDF yang melancarkan program",
     "attachment": "PDF yang mengandungi fail lampiran",
     "password": "PDF yang dilindungi kata laluan tidak diterima",
     "png-checksum": "Imej ini tidak dapat dibaca",
+    "jpeg-truncated": "Imej ini tidak dapat dibaca",
+    "png-html": "Imej ini tidak dapat dibaca",
     "png-bomb": "Imej ini terlalu besar",
 }
+
+
+def test_every_crafted_file_has_a_malay_reason():
+    assert sorted(MALAY) == sorted(case for case, *_ in CRAFTED)
 
 
 @pytest.mark.parametrize("case", sorted(MALAY))
@@ -172,6 +180,10 @@ def test_clamav_scan_refuses_a_flagged_file_and_passes_a_clean_one(app, client, 
     assert field_error(response.get_data(as_text=True), "certificate").startswith(
         "The virus scan found a threat in this file")
     assert nothing_stored(app)
+    malay = app.test_client()
+    malay.environ_base["HTTP_ACCEPT_LANGUAGE"] = "ms"
+    assert field_error(apply(malay, infected, "ssm.pdf").get_data(as_text=True), "certificate").startswith(
+        "Imbasan virus menemui ancaman")
     assert apply(app.test_client(), documents.PDF, "ssm.pdf").status_code == 303
 
 
