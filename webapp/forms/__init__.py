@@ -3,6 +3,7 @@
 import email_validator
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
 from wtforms.validators import DataRequired, Length
 from wtforms.validators import ValidationError as FieldError
 
@@ -10,6 +11,14 @@ from core.errors import AssistError
 from webapp.i18n import translate_error
 
 REQUIRED = _l("This field is required.")
+
+
+class GetForm(FlaskForm):
+    """A form sent by GET (a search or a filter): it changes nothing, so it carries no CSRF token, which would
+    end up in the URL, the browser history and the server logs. Anything that changes data is a POST form."""
+
+    class Meta:
+        csrf = False
 
 
 def required():

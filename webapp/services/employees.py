@@ -1,13 +1,12 @@
 """Employees of an employer: coverage facts, the list with search and paging, CSV export, termination."""
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import date
 
 from peewee import Case, fn
 
 from core.coverage import EIS_START, Employee, coverage
+from core.csvexport import csv_text
 from core.errors import N_, NotFound, ValidationError
 from core.registration import TERMINATION_REASONS
 from webapp.db import locked
@@ -92,18 +91,18 @@ def search(employer: Employer, query: str = "", status: str = "active", page: in
 
 
 def csv_export(employer: Employer, query: str = "", status: str = "all") -> str:
-    """Every matching employee as CSV (not only one page)."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["Identification Type", "Identification No.", "Name", "Date of Birth", "Gender",
-                     "Employment Start Date", "Employment End Date", "Status"])
-    first = search(employer, query, status, 1)
-    for number in range(1, first.pages + 1):
-        for row in (first if number == 1 else search(employer, query, status, number)).rows:
-            writer.writerow([row.id_type, row.id_number, row.name, row.birth_date.isoformat(),
-                             row.gender, row.start_date.isoformat(),
-                             row.end_date.isoformat() if row.end_date else "", row.status])
-    return out.getvalue()
+    """Every matching employee as a CSV document (not only one page), safe to open in a spreadsheet."""
+    header = ["Identification Type", "Identification No.", "Name", "Date of Birth", "Gender",
+              "Employment Start Date", "Employment End Date", "Status"]
+
+    def rows():
+        first = search(employer, query, status, 1)
+        for number in range(1, first.pages + 1):
+            for row in (first if number == 1 else search(employer, query, status, number)).rows:
+                yield [row.id_type, row.id_number, row.name, row.birth_date.isoformat(), row.gender,
+                       row.start_date.isoformat(), row.end_date.isoformat() if row.end_date else "", row.status]
+
+    return csv_text(header, rows())
 
 
 def get(employer: Employer, employment_id: int) -> Employment:
