@@ -6,7 +6,7 @@ import uuid
 from flask import Flask, g
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from webapp import access, assets, cli, config, db, errors, i18n, mailer, ratelimits, security, tenancy
+from webapp import access, assets, cli, config, db, errors, i18n, mailer, parsing, ratelimits, security, tenancy
 from webapp.extensions import babel, compress, csrf, htmx, login_manager
 from webapp.services import hashing
 
@@ -18,6 +18,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     config.check(app.config)
     app.config.setdefault("LOGIN_URL", app.config["PUBLIC_URL"].rstrip("/") + "/employer/login")
     hashing.configure(app.config["ARGON2_PROFILE"])
+    parsing.init_app(app)  # the id converter, before any route is added
     register_extensions(app)
     register_blueprints(app)
     ratelimits.init_app(app)  # wraps the views marked @limited, so after the blueprints

@@ -10,13 +10,17 @@ from flask_babel import format_datetime, gettext
 from flask_limiter import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from jinja2_fragments.flask import render_block
-from werkzeug.exceptions import HTTPException, InternalServerError, NotFound
+from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError, NotFound
 
 log = logging.getLogger("assist.errors")
 
 
 class DocumentMissing(NotFound):
     """A stored document whose file is not on the server (lost, or not restored with the database)."""
+
+
+class NulCharacter(BadRequest):
+    """A NUL character in the address or a form: not text (PostgreSQL refuses it), answered 400 at the door."""
 
 
 def _titles():
@@ -85,6 +89,11 @@ def init_app(app) -> None:
         return render_error(404, gettext("The file of this document is missing"), gettext(
             "The record is here but its file is not on the server. Call the hotline and quote the reference "
             "below: the branch can restore it from a backup, or you can upload the document again."))
+
+    @app.errorhandler(NulCharacter)
+    def nul_character(error):
+        return render_error(400, explanation=gettext(
+            "The address or the form contains a character that is not text (NUL). Remove it and try again."))
 
     @app.errorhandler(RateLimitExceeded)
     def rate_limited(error):

@@ -386,3 +386,11 @@ def test_a_cancelled_month_reopens_with_its_salaries(setup):
         rows = {r.employment.person.name: r for r in contributions.lines(again, 1, 50)}
         assert (rows["ALI"].wages, rows["ALI"].status, rows["EKO"].status) == (234500, "active", "no_wages")
         assert rows["ALI"].eis_employer == 0 and rows["ALI"].socso_employer > 0  # amounts for the new schemes
+
+
+def test_a_confirm_token_with_letters_beyond_ascii_is_refused_not_a_crash(setup):
+    user, employer = setup
+    with database.connection_context():
+        draft, _ = completed(employer, user, "combined", "2000.00")
+        with pytest.raises(Conflict, match="out of date"):
+            contributions.confirm(draft, "tökén²")

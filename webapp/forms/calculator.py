@@ -1,6 +1,5 @@
 """The public contribution calculator's form (a GET form: no CSRF token, nothing changes)."""
 
-import re
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
@@ -10,11 +9,11 @@ from wtforms.validators import ValidationError as FieldError
 
 from core.money import parse_wages
 from webapp.forms import GetForm, Rule, required
+from webapp.parsing import parse_month
 
 
 def contribution_month(form, field):
-    text = (field.data or "").strip()
-    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", text):
+    if parse_month(field.data) is None:
         raise FieldError(_l("Choose a month, for example 2026-11."))
 
 
@@ -30,5 +29,4 @@ class CalculatorForm(GetForm):
     first_insured_late = BooleanField(_l("First insured with SOCSO at age 55 or over"))
 
     def month_date(self) -> date:
-        year, month = map(int, self.month.data.split("-"))
-        return date(year, month, 1)
+        return parse_month(self.month.data)

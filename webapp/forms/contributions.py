@@ -4,12 +4,14 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import HiddenField, SelectField, StringField
-from wtforms.validators import Optional, Regexp
+from wtforms.validators import Optional
+from wtforms.validators import ValidationError as FieldError
 
 from core.contributions import LINE_STATUSES
 from core.money import parse_wages
 from webapp.forms import Rule, required
 from webapp.forms.registration import choices
+from webapp.parsing import parse_month
 
 
 class LineForm(FlaskForm):
@@ -22,11 +24,15 @@ class LineForm(FlaskForm):
         return parse_wages(self.wages.data) if (self.wages.data or "").strip() else None
 
 
+def a_month(form, field):
+    if parse_month(field.data) is None:
+        raise FieldError(_l("Choose a month, for example 2026-11."))
+
+
 class MonthForm(FlaskForm):
     """ARREARS CONTRIBUTION / SHORT CONTRIBUTION: the month and year to open."""
 
-    month = StringField(_l("Contribution Month"), validators=[
-        required(), Regexp(r"^\d{4}-(0[1-9]|1[0-2])$", message=_l("Choose a month, for example 2026-11."))])
+    month = StringField(_l("Contribution Month"), validators=[required(), a_month])
     type = HiddenField(default="monthly")
 
 

@@ -280,7 +280,7 @@ def confirm(submission: Submission, token: str) -> list[Acknowledgement]:
         current = for_update(Submission.select().where(Submission.id == submission.id)).get()
         if current.status == "confirmed":
             return list(current.acknowledgements.order_by(Acknowledgement.kind))
-        if not secrets.compare_digest(current.confirm_token, token or ""):
+        if not secrets.compare_digest(current.confirm_token.encode(), (token or "").encode()):
             raise Conflict(N_("This page is out of date. Open the contribution again and press SUBMIT."))
         if current.status != "complete":
             raise NotAllowed(N_("Press COMPLETE before you submit."))

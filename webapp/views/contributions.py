@@ -1,7 +1,6 @@
 """MY SITES, CONTRIBUTION: SOCSO + EIS, SOCSO or EIS; pending list, employee list with the pencil,
 SAVE DRAFT, COMPLETE, SUBMIT, CONFIRM, the acknowledgement page and the ACR/ECR PDFs."""
 
-from datetime import date
 from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, flash, make_response, redirect, request, url_for
@@ -14,6 +13,7 @@ from webapp.forms.auth import PlainForm
 from webapp.forms.contributions import ConfirmForm, LineForm, MonthForm, UploadForm
 from webapp.i18n import translate_error
 from webapp.models import Acknowledgement, malaysia_today
+from webapp.parsing import parse_month, parse_page
 from webapp.rendering import go, render, wants_partial
 from webapp.services import acknowledgements, contributions, textfiles
 from webapp.tenancy import with_employer
@@ -56,10 +56,10 @@ def pending(employer, scheme: str):
 def open_month(employer, scheme: str):
     form = MonthForm()
     if form.validate_on_submit() and form.type.data in ("monthly", "arrears", "short"):
-        year, month = map(int, form.month.data.split("-"))
         try:
             submission = contributions.open_submission(employer, current_user._get_current_object(), scheme,
-                                                       date(year, month, 1), form.type.data, malaysia_today())
+                                                       parse_month(form.month.data), form.type.data,
+                                                       malaysia_today())
         except AssistError as exc:
             flash(translate_error(exc), "error")
         else:
@@ -72,9 +72,7 @@ def open_month(employer, scheme: str):
 
 
 def _paging():
-    per_page = 50 if request.args.get("per") == "50" else 10
-    page = request.args.get("page", "1")
-    return (int(page) if page.isdigit() and int(page) > 0 else 1), per_page
+    return parse_page(request.args.get("page")), 50 if request.args.get("per") == "50" else 10
 
 
 @bp.get("/s/<int:submission_id>")
@@ -96,6 +94,8 @@ def employees(employer, submission_id: int):
 @with_employer
 def totals(employer, submission_id: int):
     submission = _submission(employer, submission_id)
+    if not wants_partial():  # the totals are a part of the month's page
+        return redirect(url_for("contributions.employees", submission_id=submission.id), 303)
     return render("contributions/employees.html", "totals", submission=submission,
                   figures=contributions.totals(submission))
 
@@ -208,10 +208,8 @@ def acknowledgement_pdf(employer, number: str):
 @bp.get("/history")
 @with_employer
 def history(employer):
-    month_text = request.args.get("month", "")
-    month = None
-    if len(month_text) == 7 and month_text[4] == "-" and month_text.replace("-", "").isdigit():
-        month = date(int(month_text[:4]), min(max(int(month_text[5:]), 1), 12), 1)
+    month = parse_month(request.args.get("month"))
+    month_text = month.strftime("%Y-%m") if month else ""
     kind = request.args.get("kind", "")
     rows = list(contributions.acknowledgements(employer, month, kind, request.args.get("status")).limit(200))
     return render("contributions/history.html", "results", employer=employer, rows=rows, month=month_text,

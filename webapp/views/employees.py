@@ -7,6 +7,7 @@ from core.errors import NotFound, ValidationError
 from webapp.forms.registration import TerminationForm
 from webapp.i18n import translate_error
 from webapp.models import malaysia_today
+from webapp.parsing import parse_page
 from webapp.rendering import form_errors, render
 from webapp.services import employees as service
 from webapp.tenancy import with_employer
@@ -18,10 +19,7 @@ STATUSES = ("active", "terminated", "all")
 
 def _filters():
     status = request.args.get("status", "active")
-    try:
-        page = int(request.args.get("page", "1"))
-    except ValueError:
-        page = 1
+    page = parse_page(request.args.get("page"))
     return request.args.get("q", "")[:100], status if status in STATUSES else "active", page
 
 

@@ -7,6 +7,7 @@ from core.errors import NotFound
 from webapp.access import employer_required
 from webapp.forms.auth import PlainForm
 from webapp.models import AuthSession, malaysia_today
+from webapp.parsing import parse_id
 from webapp.rendering import render
 from webapp.services import dashboard as dashboard_service
 from webapp.services import employers
@@ -34,8 +35,8 @@ def select():
     if not PlainForm().validate_on_submit():
         abort(400)
     try:
-        employer = employers.get_managed(current_user.id, int(request.form.get("employer_id", "0")))
-    except (NotFound, ValueError):
+        employer = employers.get_managed(current_user.id, parse_id(request.form.get("employer_id")) or 0)
+    except NotFound:
         abort(404)
     session["employer_id"] = employer.id
     return redirect(safe_next(request.form.get("next"), "/employer/dashboard"), 303)

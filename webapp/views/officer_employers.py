@@ -4,6 +4,7 @@ from flask import Blueprint, abort, request
 
 from webapp.access import officer_required
 from webapp.models import BatchDocument, Employer, Employment, Person, RegistrationBatch
+from webapp.parsing import parse_page
 from webapp.rendering import render
 from webapp.services import employees
 from webapp.views.files import stored_document
@@ -30,8 +31,7 @@ def employer(employer_id: int):
     record = Employer.get_or_none(Employer.id == employer_id)
     if record is None:
         abort(404)
-    page_number = request.args.get("page", "1")
-    page = employees.search(record, request.args.get("q", ""), "all", int(page_number) if page_number.isdigit() else 1)
+    page = employees.search(record, request.args.get("q", ""), "all", parse_page(request.args.get("page")))
     batches = list(RegistrationBatch.select().where(RegistrationBatch.employer == record)
                    .order_by(RegistrationBatch.id.desc()))
     documents = list(BatchDocument.select().join(RegistrationBatch)
