@@ -70,7 +70,7 @@ CHECKSUM_FIELDS = {"AR": AR_CHECKSUM_FIELDS, "AE": AE_CHECKSUM_FIELDS, "AC": AC_
                    "BE": BE_CHECKSUM_FIELDS, "BC": BC_CHECKSUM_FIELDS}
 CHECKSUM = "fpx_checkSum"
 
-_AMOUNT = re.compile(r"\d{1,10}\.\d{2}")
+_AMOUNT = re.compile(r"[0-9]{1,10}\.[0-9]{2}")  # ASCII digits only
 _TXN_TIME = "%Y%m%d%H%M%S"
 
 
@@ -184,7 +184,7 @@ def format_txn_time(moment: datetime) -> str:
 
 def parse_txn_time(text: str) -> datetime:
     """The aware datetime (Malaysian time) of a `YYYYMMDDHHMMSS` wire time; raise FpxError otherwise."""
-    if not isinstance(text, str) or not re.fullmatch(r"\d{14}", text):
+    if not isinstance(text, str) or not re.fullmatch(r"[0-9]{14}", text):
         raise FpxError(f"Not an FPX time: {text!r}")
     try:
         return datetime.strptime(text, _TXN_TIME).replace(tzinfo=MALAYSIA)

@@ -69,7 +69,7 @@ BANKS = {
 }
 OFFLINE_BY_DEFAULT = {"01": {"BSN0601"}, "02": {"ABB0232"}}
 
-_AMOUNT = re.compile(r"^\d+\.\d{2}$")
+_AMOUNT = re.compile(r"[0-9]+\.[0-9]{2}")  # ASCII digits only
 
 
 def source(fields: dict, msg_type: str) -> str:
@@ -79,7 +79,7 @@ def source(fields: dict, msg_type: str) -> str:
 
 def amount_sen(text: str) -> int | None:
     """Sen from "123.45"; None unless the text is digits, a point and exactly two decimals."""
-    if not _AMOUNT.match(text or "") or len(text) > 16:
+    if not _AMOUNT.fullmatch(text or "") or len(text) > 16:
         return None
     whole, cents = text.split(".")
     return int(whole) * 100 + int(cents)
@@ -94,6 +94,8 @@ def wire_time(moment: datetime) -> str:
 
 
 def parse_wire_time(text: str) -> datetime | None:
+    if not re.fullmatch(r"[0-9]{14}", text or ""):
+        return None
     try:
         return datetime.strptime(text, "%Y%m%d%H%M%S").replace(tzinfo=MYT)
     except (TypeError, ValueError):
