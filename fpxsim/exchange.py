@@ -19,6 +19,7 @@ import sqlite3
 import threading
 import time
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from fpxsim import scenario as scenarios
 from fpxsim.clock import SimClock
@@ -99,8 +100,9 @@ class Exchange:
         self.store.log(sim_time=wire_time(self.clock.now()), direction=direction, kind=kind, fields=fields, **extra)
 
     def _merchant_signed(self, fields: dict, msg_type: str) -> tuple[bool, str]:
+        # certificates live in real time, not in the sim clock (which tests move to other days)
         return self.keys.merchant_signature(source(fields, msg_type), fields.get("fpx_checkSum", ""),
-                                            self.clock.now())
+                                            datetime.now(UTC))
 
     def offline_banks(self, token: str) -> set[str]:
         offline = self.scenario()["be"].get("offline")
@@ -344,7 +346,7 @@ class Exchange:
             problem = "unknown seller exchange"
         self.log("in", "AE", fields, signature_valid=valid, note=problem)
         if problem:
-            return self._reply_error("AE", fields, problem)
+            return self._reply_error("AC-reply", fields, problem)
         txn = self.store.one("SELECT * FROM txn WHERE seller_ex_order_no = ?", fields.get("fpx_sellerExOrderNo"))
         facts = facts_of(json.loads(txn["ar"]) if txn else fields)
         knobs = scenarios.plan(self.scenario()["rules"], facts)["ae"]
@@ -409,7 +411,7 @@ class Exchange:
         problem = "" if valid and fields.get("fpx_msgType") == "AX" else (reason or "fpx_msgType must be AX")
         self.log("in", "AX", fields, signature_valid=valid, note=problem)
         if problem:
-            return self._reply_error("AX", fields, problem)
+            return self._reply_error("AC-reply", fields, problem)
         txn = self.store.one("SELECT * FROM txn WHERE seller_ex_order_no = ?", fields.get("fpx_sellerExOrderNo"))
         if txn is None:
             return Reply(200, encode(self.not_found(fields)))

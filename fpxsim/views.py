@@ -44,6 +44,11 @@ def index():
                            settings=exchange().settings)
 
 
+@bp.get("/favicon.ico")
+def favicon():
+    return Response(status=204)
+
+
 @bp.post("/FPXMain/seller2DReceiver.jsp")
 def authorization_request():
     result = exchange().receive_ar(first_values(request.form))

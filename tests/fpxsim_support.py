@@ -137,6 +137,15 @@ class FpxSim:
             self.log.close()
             self.log = None
 
+    def kill(self) -> None:
+        """Stop it the hard way (SIGKILL): nothing gets to clean up or flush."""
+        if self.process and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+        if self.log:
+            self.log.close()
+            self.log = None
+
     def restart(self) -> "FpxSim":
         self.stop()
         return self.start()
@@ -188,6 +197,7 @@ class FakeMerchant:
         self.lock = threading.Condition()
         self.direct: list[dict] = []
         self.indirect: list[dict] = []
+        self.arrivals: list[tuple[str, dict]] = []  # ("direct" | "indirect", fields) in order of arrival
         self.answers: list[tuple[int, str]] = []
         self.default = (200, "OK")
         self.server = make_server("127.0.0.1", 0, self._app, threaded=True)
@@ -214,6 +224,7 @@ class FakeMerchant:
         with self.lock:
             self.direct.clear()
             self.indirect.clear()
+            self.arrivals.clear()
             self.answers.clear()
             self.default = (200, "OK")
 
@@ -223,10 +234,14 @@ class FakeMerchant:
         with self.lock:
             if req.path == "/fpx/direct-ac":
                 self.direct.append(fields)
+                self.arrivals.append(("direct", fields))
                 status, body = self.answers.pop(0) if self.answers else self.default
             elif req.path == "/fpx/indirect-ac":
                 self.indirect.append(fields)
+                self.arrivals.append(("indirect", fields))
                 status, body = 200, "<!doctype html><title>merchant</title><p id=merchant>merchant got the AC</p>"
+            elif req.path == "/favicon.ico":
+                status, body = 204, ""
             else:
                 status, body = 404, "not found"
             self.lock.notify_all()

@@ -2,6 +2,7 @@
 session, reset before every test; the merchant signs and verifies with core/fpx.py (the portal's code), so
 each test also cross-checks the two independent implementations of FPX's checksums."""
 
+import os
 import re
 import uuid
 from datetime import UTC, datetime
@@ -88,3 +89,11 @@ def sim(fpx_sim, fake_merchant, merchant_keys):
     fpx_sim.reset()
     fake_merchant.clear()
     return Harness(fpx_sim, fake_merchant, merchant_keys)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Debian's Chromium, as in tests/e2e (see toolchain.md)."""
+    return {**browser_type_launch_args, "executable_path": os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"),
+            "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                     "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]}
