@@ -20,7 +20,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode
 
-from werkzeug.serving import make_server
+from werkzeug.serving import WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
 
 from tests.support import ROOT, free_port, wait_for_port
@@ -190,6 +190,11 @@ class FpxSim:
         raise AssertionError(f"deliveries of {fpx_txn_id} did not settle in {states}: {deliveries}")
 
 
+class _QuietHandler(WSGIRequestHandler):
+    def log_request(self, *args, **kwargs):  # the exchange's own log records every AC
+        pass
+
+
 class FakeMerchant:
     """Records the ACs the exchange sends; answers direct ACs with `answers` in turn, then `default`."""
 
@@ -200,7 +205,7 @@ class FakeMerchant:
         self.arrivals: list[tuple[str, dict]] = []  # ("direct" | "indirect", fields) in order of arrival
         self.answers: list[tuple[int, str]] = []
         self.default = (200, "OK")
-        self.server = make_server("127.0.0.1", 0, self._app, threaded=True)
+        self.server = make_server("127.0.0.1", 0, self._app, threaded=True, request_handler=_QuietHandler)
         self.port = self.server.server_port
         self.url = f"http://127.0.0.1:{self.port}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
