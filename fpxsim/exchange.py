@@ -13,7 +13,6 @@ AR validation, in this order (payments.md A.8, with two [SIM-DEFINED] refinement
 An AC for a refused AR is a transaction with that final code: direct AC plus the indirect-AC page.
 """
 
-import contextlib
 import json
 import sqlite3
 import threading
@@ -33,7 +32,6 @@ from fpxsim.protocol import (
     PENDING_CODES,
     amount_sen,
     amount_text,
-    encode,
     parse_wire_time,
     source,
     wire_time,
@@ -311,6 +309,12 @@ class Exchange:
         self.wake.set()
         return [delivery_id for delivery_id in ids if delivery_id is not None]
 
+    def latest_ac(self, txn_id: str) -> dict | None:
+        """The transaction's latest AC (mandate notices, msgType MA/MT, are not ACs)."""
+        row = self.store.one("SELECT fields FROM event WHERE fpx_txn_id = ? AND code NOT IN ('MA', 'MT')"
+                             " ORDER BY id DESC LIMIT 1", txn_id)
+        return json.loads(row["fields"]) if row else None
+
     # --- the page that takes the buyer back (indirect AC) --------------------------------------------------
 
     def result_page(self, txn_id: str) -> dict | None:
@@ -320,9 +324,7 @@ class Exchange:
             txn = db.execute("SELECT * FROM txn WHERE fpx_txn_id = ?", (txn_id,)).fetchone()
             if txn is None or txn["status"] is None:
                 return None
-            event = db.execute("SELECT fields FROM event WHERE fpx_txn_id = ? ORDER BY id DESC LIMIT 1",
-                               (txn_id,)).fetchone()
-            fields, indirect = json.loads(event["fields"]), json.loads(txn["indirect"])
+            fields, indirect = self.latest_ac(txn_id), json.loads(txn["indirect"])
             db.execute("UPDATE txn SET indirect_served = indirect_served + 1 WHERE fpx_txn_id = ?", (txn_id,))
             db.execute("UPDATE delivery SET next_at = ? + hold_indirect, hold_indirect = NULL"
                        " WHERE fpx_txn_id = ? AND hold_indirect IS NOT NULL", (time.time(), txn_id))
@@ -334,100 +336,6 @@ class Exchange:
         self.wake.set()
         return {"fields": fields, "abandon": abandon, "submits": 2 if indirect.get("double_submit") else 1,
                 "code": fields["fpx_debitAuthCode"], "token": txn["msg_token"], "status": txn["status"]}
-
-    # --- AE, BE, AX -----------------------------------------------------------------------------------------
-
-    def enquire(self, fields: dict) -> Reply:
-        """The answer to an AE: the signed AC of the current state (09 while at the bank), 76 if unknown."""
-        valid, reason = self._merchant_signed(fields, "AE")
-        problem = "" if fields.get("fpx_msgType") == "AE" else "fpx_msgType must be AE"
-        problem = problem or ("" if valid else reason)
-        if not problem and fields.get("fpx_sellerExId") != self.settings.exchange_id:
-            problem = "unknown seller exchange"
-        self.log("in", "AE", fields, signature_valid=valid, note=problem)
-        if problem:
-            return self._reply_error("AC-reply", fields, problem)
-        txn = self.store.one("SELECT * FROM txn WHERE seller_ex_order_no = ?", fields.get("fpx_sellerExOrderNo"))
-        facts = facts_of(json.loads(txn["ar"]) if txn else fields)
-        knobs = scenarios.plan(self.scenario()["rules"], facts)["ae"]
-        delay = knobs.get("latency_s", 0.0)
-        if "http_5xx" in knobs:
-            self.log("out", "AC-reply", {}, note=f"HTTP {knobs['http_5xx']} (ae.http_5xx)")
-            return Reply(knobs["http_5xx"], "", delay)
-        if knobs.get("ERROR"):
-            self.log("out", "AC-reply", {}, note="ERROR (ae.ERROR)")
-            return Reply(200, "ERROR", delay)
-        too_early = txn is not None and "not_found_until" in knobs and \
-            self.clock.timestamp() < txn["created_at"] + knobs["not_found_until"]
-        if txn is None or too_early:
-            reply = self.not_found(fields)
-        elif knobs.get("stale") or txn["status"] is None:
-            reply = self.ac_fields(txn, "09")
-        else:
-            event = self.store.one("SELECT fields FROM event WHERE fpx_txn_id = ? ORDER BY id DESC LIMIT 1",
-                                   txn["fpx_txn_id"])
-            reply = json.loads(event["fields"])
-        self.log("out", "AC-reply", reply, fpx_txn_id=txn["fpx_txn_id"] if txn else None, signature_valid=True,
-                 code=reply["fpx_debitAuthCode"], note="stale (ae.stale)" if knobs.get("stale") else "")
-        return Reply(200, encode(reply), delay)
-
-    def not_found(self, request: dict) -> dict:
-        fields = {name: request.get(name, "") for name in (
-            "fpx_buyerBankBranch", "fpx_buyerBankId", "fpx_buyerIban", "fpx_buyerId", "fpx_buyerName",
-            "fpx_makerName", "fpx_msgToken", "fpx_sellerExId", "fpx_sellerExOrderNo", "fpx_sellerId",
-            "fpx_sellerOrderNo", "fpx_sellerTxnTime", "fpx_txnAmount", "fpx_txnCurrency")}
-        fields.update({"fpx_creditAuthCode": "76", "fpx_creditAuthNo": "", "fpx_debitAuthCode": "76",
-                       "fpx_debitAuthNo": "", "fpx_fpxTxnId": "", "fpx_fpxTxnTime": "", "fpx_msgType": "AC"})
-        return self.sign(fields, "AC")
-
-    def bank_list(self, fields: dict) -> Reply:
-        """The answer to a BE: the signed BC list of the model's banks with A/B, or ERROR."""
-        valid, reason = self._merchant_signed(fields, "BE")
-        token = fields.get("fpx_msgToken")
-        problem = "" if valid else reason
-        if not problem and (fields.get("fpx_msgType") != "BE" or token not in BANKS):
-            problem = "fpx_msgType must be BE and fpx_msgToken 01 or 02"
-        if not problem and fields.get("fpx_sellerExId") != self.settings.exchange_id:
-            problem = "unknown seller exchange"
-        self.log("in", "BE", fields, signature_valid=valid, note=problem)
-        if problem:
-            return self._reply_error("BC", fields, problem)
-        knobs = self.scenario()["be"]
-        delay = knobs.get("timeout", 0.0)
-        if knobs.get("ERROR"):
-            self.log("out", "BC", {}, note="ERROR (be.ERROR)")
-            return Reply(200, "ERROR", delay)
-        offline = self.offline_banks(token)
-        bank_list = ",".join(f"{code}~{'B' if code in offline else 'A'}" for code in BANKS[token])
-        reply = self.sign({"fpx_bankList": bank_list, "fpx_msgToken": token, "fpx_msgType": "BC",
-                           "fpx_sellerExId": self.settings.exchange_id}, "BC")
-        self.log("out", "BC", reply, signature_valid=True)
-        return Reply(200, encode(reply), delay)
-
-    def cancel(self, fields: dict) -> Reply:
-        """[SIM-DEFINED] AX: cancel a transaction still at the bank or pending; the reply is the signed AC of
-        the resulting state (2X if cancelled), 76 if unknown."""
-        valid, reason = self._merchant_signed(fields, "AX")
-        problem = "" if valid and fields.get("fpx_msgType") == "AX" else (reason or "fpx_msgType must be AX")
-        self.log("in", "AX", fields, signature_valid=valid, note=problem)
-        if problem:
-            return self._reply_error("AC-reply", fields, problem)
-        txn = self.store.one("SELECT * FROM txn WHERE seller_ex_order_no = ?", fields.get("fpx_sellerExOrderNo"))
-        if txn is None:
-            return Reply(200, encode(self.not_found(fields)))
-        with contextlib.suppress(Conflict):  # already final: the reply says what it is
-            self.resolve(txn["fpx_txn_id"], "2X")
-        event = self.store.one("SELECT fields FROM event WHERE fpx_txn_id = ? ORDER BY id DESC LIMIT 1",
-                               txn["fpx_txn_id"])
-        reply = json.loads(event["fields"])
-        self.log("out", "AC-reply", reply, fpx_txn_id=txn["fpx_txn_id"], signature_valid=True,
-                 code=reply["fpx_debitAuthCode"])
-        return Reply(200, encode(reply))
-
-    def _reply_error(self, kind, fields, problem) -> Reply:
-        self.log("out", kind, {}, note=f"ERROR: {problem}")
-        return Reply(200, "ERROR")
-
 
 def facts_of(fields: dict) -> dict:
     """What scenario rules match on."""

@@ -70,7 +70,7 @@ CREATE TABLE IF NOT EXISTS mandate (
     data TEXT NOT NULL
 );
 """
-TABLES = ("log", "delivery", "event", "txn", "mandate", "kv")
+TABLES = ("log", "delivery", "event", "txn", "mandate")
 
 
 class Store:
@@ -138,9 +138,11 @@ class Store:
                         json.dumps(fields), None if signature_valid is None else int(signature_valid), code, note))
 
     def reset(self) -> None:
+        """Forget everything but the counters: an fpxTxnId or auth number is never handed out twice."""
         with self.transaction() as db:
             for table in TABLES:
                 db.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
+            db.execute("DELETE FROM kv WHERE key NOT IN ('txn_seq', 'auth_no')")
 
     def close(self) -> None:
         with self.lock:

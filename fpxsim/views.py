@@ -5,6 +5,7 @@ import time
 
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
 
+from fpxsim import host
 from fpxsim.protocol import B2B1, BANK_OUTCOMES, BANKS, DESCRIPTIONS, PENDING_CODES, amount_sen, first_values
 
 bp = Blueprint("fpx", __name__)
@@ -111,14 +112,14 @@ def authorise(txn_id):
 
 @bp.post("/FPXMain/sellerNVPTxnStatus.jsp")
 def authorization_enquiry():
-    return _plain(exchange().enquire(first_values(request.form)))
+    return _plain(host.enquire(exchange(), first_values(request.form)))
 
 
 @bp.post("/FPXMain/RetrieveBankList")
 def bank_enquiry():
-    return _plain(exchange().bank_list(first_values(request.form)))
+    return _plain(host.bank_list(exchange(), first_values(request.form)))
 
 
 @bp.post("/FPXMain/sellerReqCancel.jsp")
 def cancellation_request():
-    return _plain(exchange().cancel(first_values(request.form)))
+    return _plain(host.cancel(exchange(), first_values(request.form)))

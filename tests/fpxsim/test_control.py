@@ -151,3 +151,10 @@ def test_the_control_api_refuses_clients_that_are_not_loopback(in_process_app, a
 def test_loopback_clients_may_use_the_control_api(in_process_app, address):
     response = in_process_app.test_client().get("/_control/info", environ_base={"REMOTE_ADDR": address})
     assert response.status_code == 200
+
+
+def test_transaction_ids_are_never_handed_out_twice_even_across_a_reset(sim):
+    _, first, _ = sim.pay(outcome="00")
+    sim.sim.reset()
+    _, second, _ = sim.pay(outcome="00")
+    assert int(second[-4:]) == (int(first[-4:]) + 1) % 10_000  # the sequence goes on
