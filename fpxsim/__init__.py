@@ -14,17 +14,20 @@ from fpxsim.config import Settings, from_environment
 
 def create_app(settings: Settings | None = None, *, send_direct_acs: bool = True) -> Flask:
     """The exchange as a WSGI app; with `send_direct_acs` it also starts the direct-AC sender thread."""
-    from fpxsim import control, views
+    from fpxsim import control, mandate_views, views
     from fpxsim.delivery import DirectAcSender
     from fpxsim.exchange import Exchange
+    from fpxsim.mandate import Mandates
     from fpxsim.security import add_headers
 
     settings = settings or from_environment()
     app = Flask(__name__)
     exchange = Exchange(settings)
+    Mandates(exchange)
     app.extensions["fpxsim"] = exchange
     app.register_blueprint(views.bp)
     app.register_blueprint(control.bp)
+    app.register_blueprint(mandate_views.bp)
     app.after_request(add_headers)
     if send_direct_acs:
         app.extensions["fpxsim.sender"] = DirectAcSender(exchange).start()

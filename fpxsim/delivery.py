@@ -40,6 +40,7 @@ class DirectAcSender:
     def _run(self) -> None:
         while not self.stopping.is_set():
             self.exchange.wake.clear()  # before looking, so a wake-up during the look is not lost
+            self.exchange.tick()
             for row in self._claim_due():
                 self.pool.submit(self._attempt, row)
             self.exchange.wake.wait(self._seconds_to_next())

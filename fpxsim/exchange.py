@@ -67,6 +67,7 @@ class Exchange:
         self.keys = ExchangeKeys(settings.data_dir, settings.certificate_path, settings.merchant_cert)
         self.clock = SimClock(self.store)
         self.wake = threading.Event()
+        self.mandates = None  # fpxsim.mandate.Mandates, when e-Mandates are served
         self.keys.serve(self.scenario()["certificate"])
         with self.store.transaction() as db:  # attempts cut short by a stop are sent again
             db.execute("UPDATE delivery SET state = 'pending', next_at = ? WHERE state = 'sending'", (time.time(),))
@@ -83,8 +84,14 @@ class Exchange:
         return checked
 
     def clock_moved(self) -> None:
-        """The sim clock was set or advanced: wake whatever waits on sim time."""
+        """The sim clock was set or advanced: do what is due by sim time now, then wake the sender."""
+        self.tick()
         self.wake.set()
+
+    def tick(self) -> None:
+        """Work that waits on the sim clock (e-Mandate bank approvals); the sender runs it every loop."""
+        if self.mandates is not None:
+            self.mandates.approve_due()
 
     def reset(self) -> None:
         self.store.reset()
@@ -167,13 +174,17 @@ class Exchange:
             return "OE"
         return None
 
-    def _insert_txn(self, db, fields: dict) -> str:
-        now = self.clock.now()
-        prefix = now.strftime("%y%m%d%H%M%S")
+    def new_txn_id(self, db) -> str:
+        """FPX's 16-digit id: yyMMddHHmmss on the sim clock and a sequence that survives resets."""
+        prefix = self.clock.now().strftime("%y%m%d%H%M%S")
         while True:
             txn_id = f"{prefix}{self.store.next_number('txn_seq') % 10000:04d}"
             if not db.execute("SELECT 1 FROM txn WHERE fpx_txn_id = ?", (txn_id,)).fetchone():
-                break
+                return txn_id
+
+    def _insert_txn(self, db, fields: dict) -> str:
+        now = self.clock.now()
+        txn_id = self.new_txn_id(db)
         facts = facts_of(fields)
         plan = scenarios.plan(self.scenario()["rules"], facts)
         db.execute("INSERT INTO txn(fpx_txn_id, seller_ex_order_no, seller_order_no, msg_token, buyer_bank_id,"
@@ -217,6 +228,8 @@ class Exchange:
         fields = self.ac_fields(txn, code)
         event_id = db.execute("INSERT INTO event(fpx_txn_id, code, fields, created_at) VALUES (?, ?, ?, ?)",
                               (txn_id, code, json.dumps(fields), time.time())).lastrowid
+        if self.mandates is not None and json.loads(txn["ar"]).get("fpx_msgType") == "AD":
+            self.mandates.authorised(db, txn, code)
         knobs = scenarios.plan(rules, facts)["direct_ac"]
         hold_indirect = indirect.get("arrives_before_direct") if not indirect.get("abandon") else None
         delivery_id = self._deliver(db, event_id, txn_id, fields, knobs, hold_final=bool(
@@ -250,7 +263,8 @@ class Exchange:
 
     # --- direct AC deliveries -----------------------------------------------------------------------------
 
-    def _deliver(self, db, event_id, txn_id, fields, knobs, *, hold_final=False, hold_indirect=None) -> int | None:
+    def _deliver(self, db, event_id, txn_id, fields, knobs, *, hold_final=False, hold_indirect=None,
+                 source_of=None) -> int | None:
         sent = dict(fields)
         if knobs.get("tampered_amount"):
             sen = amount_sen(sent["fpx_txnAmount"])
@@ -259,7 +273,8 @@ class Exchange:
         if knobs.get("bad_checksum"):
             checksum = sent["fpx_checkSum"]
             sent["fpx_checkSum"] = checksum[:-1] + ("0" if checksum[-1] != "0" else "1")
-        valid = self.keys.own_signature_ok(source(sent, "AC"), sent["fpx_checkSum"])
+        signed_text = source_of(sent) if source_of else source(sent, "AC")
+        valid = self.keys.own_signature_ok(signed_text, sent["fpx_checkSum"])
         if knobs.get("drop"):
             state, next_at = "dropped", None
         elif hold_final or hold_indirect is not None:
@@ -273,7 +288,7 @@ class Exchange:
              hold_indirect))
         if state == "dropped":
             self.log("out", "AC-direct", sent, fpx_txn_id=txn_id, signature_valid=valid,
-                     code=sent["fpx_debitAuthCode"], note="dropped (direct_ac.drop)")
+                     code=sent.get("fpx_debitAuthCode"), note="dropped (direct_ac.drop)")
             return None
         return cursor.lastrowid
 
@@ -296,7 +311,8 @@ class Exchange:
             txn = db.execute("SELECT * FROM txn WHERE fpx_txn_id = ?", (txn_id,)).fetchone()
             if txn is None:
                 raise LookupError(txn_id)
-            events = db.execute("SELECT * FROM event WHERE fpx_txn_id = ? ORDER BY id", (txn_id,)).fetchall()
+            events = db.execute("SELECT * FROM event WHERE fpx_txn_id = ? AND code NOT IN ('MA', 'MT') ORDER BY id",
+                                (txn_id,)).fetchall()
             if not events:
                 raise Conflict(f"transaction {txn_id} has no answer yet")
             db.execute("UPDATE delivery SET hold_final = 0, hold_indirect = NULL, release_after = NULL, next_at = ?"

@@ -32,6 +32,7 @@ def test_arrives_before_direct_holds_the_direct_ac_until_the_page_is_served(sim)
     action, fields, _ = indirect_form(page.text)
     post_form(action, fields)  # the browser posts it straight away
     sim.merchant.wait_for("direct", ar["fpx_sellerExOrderNo"])
+    sim.sim.wait_deliveries(fields["fpx_fpxTxnId"])  # the exchange has logged the attempt
     kinds = [kind for kind, f in sim.merchant.arrivals if f["fpx_sellerExOrderNo"] == ar["fpx_sellerExOrderNo"]]
     assert kinds == ["indirect", "direct"]
     log = [m["kind"] for m in sim.sim.log_messages(fpx_txn_id=fields["fpx_fpxTxnId"])

@@ -27,7 +27,8 @@ def test_state_keys_and_owed_acs_survive_a_kill(own_sim):
     sim.merchant.default = (503, "down")
     owed, owed_id, _ = sim.pay(bank="TEST0021")
     sim.merchant.wait_for("direct", owed["fpx_sellerExOrderNo"])  # the first attempt failed
-    assert sim.sim.txn(owed_id)["deliveries"][0]["state"] == "pending"
+    [delivery] = sim.sim.wait_deliveries(owed_id, states=("pending",))  # and waits 2 s for the next
+    assert delivery["attempts"] == 1
 
     sim.sim.control("clock", {"advance_s": 7200})
     sim.sim.kill()
