@@ -160,7 +160,7 @@ class Mandates:
         """The RM 1.00 authorisation of an enrolment, maintenance or termination got `code`."""
         ar = json.loads(txn["ar"])
         kind = ar.get("fpx_applicationType")
-        if code in ("09", "99"):
+        if code in ("09", "99") or kind not in ("01", "02", "03"):
             return
         today = self.ex.clock.now().date()
         if kind == "01":
@@ -170,7 +170,7 @@ class Mandates:
             mandate.update(status="awaiting_approval" if code == "00" else "rejected", code=code,
                            approve_on=next_working_day(today).isoformat())
         else:
-            mandate = self.get(ar["fpx_mandateId"])
+            mandate = self.get(ar.get("fpx_mandateId", ""))
             if mandate is None or code != "00":
                 return
             if kind == "02":

@@ -39,6 +39,8 @@ def fpx_sim(tmp_path_factory, merchant_keys, fake_merchant):
                  direct_url=fake_merchant.direct_url, indirect_url=fake_merchant.indirect_url).start()
     yield sim
     sim.stop()
+    log = (sim.workdir / "fpxsim.log").read_text()
+    assert "Traceback" not in log, f"the exchange failed while serving (see {sim.workdir / 'fpxsim.log'})"
 
 
 class Harness:

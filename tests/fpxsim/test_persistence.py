@@ -15,6 +15,7 @@ def own_sim(tmp_path, merchant_keys, fake_merchant):
                  indirect_url=fake_merchant.indirect_url, extra_env={"FPXSIM_RETRY_SCHEDULE": "0,2,2,2,2"}).start()
     yield Harness(sim, fake_merchant, merchant_keys)
     sim.stop()
+    assert "Traceback" not in (tmp_path / "fpxsim.log").read_text()
 
 
 def test_state_keys_and_owed_acs_survive_a_kill(own_sim):
