@@ -66,6 +66,8 @@ def test_an_ar_has_the_twenty_fields_with_wire_formats():
     assert set(ar) == set(fpx.AR_CHECKSUM_FIELDS)
     assert ar["fpx_msgType"] == "AR" and ar["fpx_msgToken"] == "01" and ar["fpx_txnCurrency"] == "MYR"
     assert ar["fpx_txnAmount"] == "1234.56"
+    assert [an_ar(amount_sen=sen)["fpx_txnAmount"] for sen in (100, 10_000, 3_000_000, 1_010)] == [
+        "1.00", "100.00", "30000.00", "10.10"]  # "%.2f": two decimals, no thousands separator
     assert ar["fpx_sellerTxnTime"] == "20260302100000"  # 02:00 UTC is 10:00 in Malaysia
     assert ar["fpx_sellerId"] == "SE00004293" and ar["fpx_sellerExId"] == "EX00003846"
     assert ar["fpx_version"] == "7.0" and ar["fpx_sellerBankCode"] == "01"
