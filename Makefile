@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 5000
 export DEMO_PASSWORD ?= Demo-Password-2026
 
-.PHONY: run test e2e bench lint translations chromium postgres wrk clean
+.PHONY: run test e2e bench lint translations chromium postgres wrk clean fpxsim
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,12 @@ test: $(VENV)/.dev chromium postgres
 	$(BIN)/ruff check .
 	$(BIN)/pytest -q
 	scripts/pg-throwaway.sh $(BIN)/pytest -q -m store
+
+## make fpxsim: the simulated FPX exchange alone on 127.0.0.1:$${FPXSIM_PORT:-5055}, with a development
+## merchant key in instance/fpx (made once). See README.md, "The simulated FPX exchange".
+fpxsim: $(VENV)/.runtime
+	$(BIN)/python -m core.fpx_keys instance/fpx --exchange-id $${FPXSIM_EXCHANGE_ID:-EX00000001}
+	FPXSIM_MERCHANT_CERT=$${FPXSIM_MERCHANT_CERT:-instance/fpx/merchant.crt} exec $(BIN)/python -m fpxsim
 
 e2e: $(VENV)/.dev chromium
 	$(BIN)/pytest -q tests/e2e
