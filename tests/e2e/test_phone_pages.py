@@ -92,7 +92,7 @@ class Walk:
 
     def again_in_malay(self) -> None:
         self.page.goto("/language/ms?next=/")
-        for url in self.pages:
+        for url in dict.fromkeys(self.pages):
             self.page.goto(url)
             self.measure(f"{url} (BM)")
         self.page.goto("/language/en?next=/")
@@ -258,6 +258,9 @@ def test_every_employer_page_fits_a_360px_phone(phone, base_url, tmp_path):
     registration_update(walk, tmp_path)
     walk.crawl("/employer/dashboard")
     walk.again_in_malay()
+    phone.get_by_role("button", name="LOGOUT").click()
+    expect(phone.get_by_role("heading", name=re.compile("logged out", re.I))).to_be_visible()
+    walk.measure("logged out")
     walk.report(minimum=60)
 
 
@@ -283,6 +286,9 @@ def test_every_public_and_officer_page_fits_a_360px_phone(phone, base_url, tmp_p
     walk.measure("Portal ID Registration, submitted")
     phone.goto("/calculator?wages=abc&month=2024-10&age=30")
     walk.measure("calculator, an error shown")
+    phone.goto("/calculator?wages=2000&month=2024-10&age=30")
+    expect(phone.locator("#total")).to_be_visible()
+    walk.measure("calculator, the contributions shown")
     phone.goto("/employer/login")
     phone.get_by_label("Email Address").fill("officer@demo.assist.test")
     phone.get_by_role("button", name="NEXT").click()
