@@ -1,5 +1,5 @@
 """Issue 10, "Figures that agree everywhere": on a slow link, rows saved quickly one after the other leave
-on screen the totals the server has, whatever order the answers come back in.
+on screen the totals the server has, whatever order the answers come back in; a form tapped twice goes once.
 
 Chromium runs with a slow mobile link (CDP Network.emulateNetworkConditions). On top of it the test holds
 the answers of the pencil's saves (and of any separate totals request) and lets them go in the worst order a
@@ -132,3 +132,13 @@ def test_rows_saved_quickly_on_a_slow_link_leave_the_servers_totals(slow_phone):
     expect(rows.nth(1)).to_contain_text("RM 2,500.00")
     expect(rows.nth(2)).to_contain_text("RM 1,500.00")
     assert page.locator("#total-amount").inner_text() == server_total(page, submission_url) == rows_total(page)
+
+    # 3. COMPLETE tapped twice on the slow link: the form goes once.
+    page.unroute(SAVES)
+    completes = []
+    page.on("request", lambda request: completes.append(request) if request.url.endswith("/complete") else None)
+    page.get_by_role("button", name="COMPLETE").evaluate(
+        "button => { button.click(); setTimeout(() => button.click(), 100); }")  # a second tap 0.1 s later
+    expect(page.get_by_text("SUBMIT", exact=True)).to_be_visible()
+    assert len(completes) == 1
+
