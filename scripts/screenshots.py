@@ -58,7 +58,7 @@ def main() -> None:
                 rows.nth(2).get_by_label("Salary (RM)").fill("1800")
                 shoot(page, "pencil", "table.lines tbody tr:nth-child(2)")
                 page.goto("/payment/")
-                shoot(page, "payment", "h1")
+                shoot(page, "payment")
                 browser.close()
         finally:
             server.stop()
