@@ -3,9 +3,16 @@
 Rules from domain.md 1.5, 2 and 3. Where the sources are silent we chose, and the tests hold us to it:
 - Age limits take effect in the month the birthday falls: an employee who turns 60 on any day of a month
   is Second Category (and out of EIS) for that whole month; one who turns 18 joins EIS in that month.
-- "First insured at 55 or over" and "first employed at 57 or over" are judged on the date the person was
-  first insured with SOCSO by any employer (`first_insured_on`); when it is unknown, the start of this
-  employment is taken, as for someone registered for the first time now.
+- "First insured at 55 or over" (SOCSO Second Category) is judged on the date the person was first insured
+  with SOCSO by any employer (`first_insured_on`); when it is unknown, the start of this employment is
+  taken, as for someone registered for the first time now. A first-insured date after the start of the
+  employment is inconsistent (registration refuses it); here the earlier of the two counts.
+- "No EIS contribution before 57" is judged on EIS history, not SOCSO history: nobody contributed to EIS
+  before January 2018, so the first day the person could have is the later of January 2018 and the
+  first day they were employed from then on (`first_eis_on`, from every employment the portal knows of;
+  this employment's start when unknown). Someone aged 57 on that day is exempt from EIS, however long
+  they were insured with SOCSO before; someone who worked under EIS before 57 and is re-employed later
+  is covered.
 - Foreign workers: SOCSO Second Category from January 2019; from July 2024 First Category unless first
   insured at 55 or over, or aged 60 or more; never EIS.
 - Domestic workers (local or foreign, employed by an individual) are covered from June 2021, on the same
@@ -40,6 +47,7 @@ class Employee:
     employment_end: date | None = None
     first_insured_on: date | None = None
     invalidity_pensioner: bool = False
+    first_eis_on: date | None = None  # first day employed (by anyone) from January 2018, when known
 
 
 @dataclass(frozen=True)
@@ -105,7 +113,7 @@ def _socso(person: Employee, month: date, age: int, first_insured_age: int) -> t
     return Category.FIRST, Reason(N_("Under 60: Employment Injury and Invalidity Schemes (shared)."))
 
 
-def _eis(person: Employee, month: date, age: int, first_insured_age: int) -> tuple[bool, Reason]:
+def _eis(person: Employee, month: date, age: int, first_eis_age: int) -> tuple[bool, Reason]:
     if month < EIS_START:
         return False, Reason(N_("EIS contributions began in January 2018."))
     if not person.citizen:
@@ -116,9 +124,9 @@ def _eis(person: Employee, month: date, age: int, first_insured_age: int) -> tup
         return False, Reason(N_("Under 18: not covered by EIS."))
     if age >= 60:
         return False, Reason(N_("Aged 60 or over: not covered by EIS."))
-    if first_insured_age >= 57:
-        return False, Reason(N_("First employed at age %(age)s (57 or over): exempt from EIS."),
-                             {"age": first_insured_age})
+    if first_eis_age >= 57:
+        return False, Reason(N_("No EIS contribution before age 57 (first employed under EIS at %(age)s): "
+                                "exempt from EIS."), {"age": first_eis_age})
     return True, Reason(N_("Aged 18 to 59: covered by EIS."))
 
 
@@ -130,9 +138,10 @@ def coverage(person: Employee, month: date) -> Coverage:
         nothing = Reason(N_("Not employed in this month."))
         return Coverage(month, None, nothing, False, nothing, False, nothing)
     age = age_on(person.birth_date, last)
-    first_insured_age = age_on(person.birth_date, person.first_insured_on or person.employment_start)
-    category, socso_reason = _socso(person, month, age, first_insured_age)
-    eis, eis_reason = _eis(person, month, age, first_insured_age)
+    first_insured = min(person.first_insured_on or person.employment_start, person.employment_start)
+    category, socso_reason = _socso(person, month, age, age_on(person.birth_date, first_insured))
+    first_eis = max(EIS_START, min(person.first_eis_on or person.employment_start, person.employment_start))
+    eis, eis_reason = _eis(person, month, age, age_on(person.birth_date, first_eis))
     if month < SKBBK_START:
         skbbk, skbbk_reason = False, Reason(N_("SKBBK contributions begin in June 2026."))
     elif category is None:

@@ -67,6 +67,7 @@ class LiveServer:
             "PUBLIC_URL": self.url,
             "PORT": str(self.port),
             "DEMO_PASSWORD": "Demo-Password-2026",
+            "RATELIMIT_ENABLED": "0",  # browser journeys log in often from 127.0.0.1; limits have their own tests
             **(extra_env or {}),
         }
         self.log = open(Path(workdir) / "server.log", "w")  # noqa: SIM115 - closed in stop()

@@ -6,7 +6,7 @@ import uuid
 from flask import Flask, g
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from webapp import access, assets, cli, config, db, errors, i18n, mailer, security, tenancy
+from webapp import access, assets, cli, config, db, errors, i18n, mailer, ratelimits, security, tenancy
 from webapp.extensions import babel, compress, csrf, htmx, login_manager
 from webapp.services import hashing
 
@@ -20,6 +20,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     hashing.configure(app.config["ARGON2_PROFILE"])
     register_extensions(app)
     register_blueprints(app)
+    ratelimits.init_app(app)  # wraps the views marked @limited, so after the blueprints
     errors.init_app(app)
     register_request_id(app)
     register_mail_worker(app)

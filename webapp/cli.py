@@ -1,7 +1,6 @@
 """Commands for the branch administrator: `flask --app wsgi <command>`."""
 
 import os
-import sqlite3
 from pathlib import Path
 
 import click
@@ -11,7 +10,7 @@ from webapp import demo, mailer
 from webapp.config import ROOT
 from webapp.db import database, is_sqlite
 from webapp.models import LoginThrottle, User, malaysia_today, utcnow
-from webapp.services import auth, hashing, uploads
+from webapp.services import auth, backups, hashing, uploads
 
 MIGRATIONS = ROOT / "migrations"
 DEMO_EMPLOYER = "employer@demo.assist.test"
@@ -95,19 +94,37 @@ def init_app(app) -> None:
         click.echo(f"{len(found)} orphan file(s).")
 
     @app.cli.command("backup")
-    @click.argument("target", type=click.Path(dir_okay=False))
+    @click.argument("target", type=click.Path(file_okay=False))
     def backup_command(target):
-        """Copy the SQLite database safely while the portal runs (online backup API + integrity check)."""
+        """Write the backup set (database + uploaded documents) to the new directory TARGET."""
         if not is_sqlite():
-            raise click.ClickException("backup is for SQLite; use pg_dump for PostgreSQL.")
-        Path(target).parent.mkdir(parents=True, exist_ok=True)
-        with database.connection_context():
-            destination = sqlite3.connect(target)
-            try:
-                database.connection().backup(destination, pages=1024, sleep=0.05)
-                result = destination.execute("PRAGMA integrity_check").fetchone()[0]
-            finally:
-                destination.close()
-        if result != "ok":
-            raise click.ClickException(f"The copy failed its integrity check: {result}")
-        click.echo(f"Backup written to {target} (integrity check ok).")
+            raise click.ClickException("backup is for SQLite; use pg_dump for PostgreSQL (and copy UPLOAD_DIR).")
+        try:
+            report = backups.write(Path(target), Path(app.config["UPLOAD_DIR"]))
+        except FileExistsError as exc:
+            raise click.ClickException(str(exc)) from None
+        if report.integrity != "ok":
+            raise click.ClickException(f"The copy failed its integrity check: {report.integrity}")
+        click.echo(f"Backup written to {target}: database (integrity check ok) and {report.documents} document(s).")
+        _fail_on_problems(report, "The live upload folder lacks")
+
+    @app.cli.command("restore-check")
+    @click.argument("backup", required=False, type=click.Path(file_okay=False, exists=True))
+    def restore_check_command(backup):
+        """Check a backup directory (or, without BACKUP, the live database and UPLOAD_DIR) for missing files."""
+        report = backups.check(Path(backup)) if backup else backups.check_live(Path(app.config["UPLOAD_DIR"]))
+        where = backup or app.config["UPLOAD_DIR"]
+        if report.integrity != "ok":
+            raise click.ClickException(f"The database of {where} failed its check: {report.integrity}")
+        for name in report.unreferenced:
+            click.echo(f"not referenced (harmless): {name}")
+        click.echo(f"{report.documents} document(s) recorded, {report.documents - len(report.problems)} present "
+                   "with the recorded sha256.")
+        _fail_on_problems(report, f"{where} lacks")
+
+
+def _fail_on_problems(report, heading: str) -> None:
+    if report.problems:
+        for problem in report.problems:
+            click.echo(str(problem))
+        raise click.ClickException(f"{heading} {len(report.problems)} document(s) listed above.")

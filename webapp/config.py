@@ -31,7 +31,9 @@ def from_environment(overrides: dict | None = None) -> dict:
         "SECRET_KEY": os.environ.get("SECRET_KEY", "development-only-secret" if env != "production" else ""),
         "DATABASE_URL": os.environ.get("DATABASE_URL", f"sqlite:///{instance / 'assist.sqlite3'}"),
         "UPLOAD_DIR": os.environ.get("UPLOAD_DIR", str(instance / "uploads")),
-        "PUBLIC_URL": os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000"),
+        # The address users see, in emailed links; unset, it follows where `python -m webapp.serve` listens.
+        "PUBLIC_URL": os.environ.get("PUBLIC_URL") or (
+            f"http://{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '5000')}"),
         # Sessions: a signed cookie that names a server-side session row (revocable).
         "SESSION_COOKIE_NAME": "__Host-session" if secure_cookies else "assist-session",
         "SESSION_COOKIE_SECURE": secure_cookies,
@@ -47,6 +49,16 @@ def from_environment(overrides: dict | None = None) -> dict:
         # Uploads: 5 MiB per document; a little more for the rest of the form.
         "MAX_DOCUMENT_BYTES": 5 * 1024 * 1024,
         "MAX_CONTENT_LENGTH": 5 * 1024 * 1024 + 64 * 1024,
+        "CLAMDSCAN": os.environ.get("CLAMDSCAN", ""),  # e.g. "clamdscan": scan every upload, refuse on a hit
+        # Rate limits (Flask-Limiter): memory on one server, Redis when several share the counters.
+        "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_LOGIN_EMAIL": "30 per minute",  # email step, per IP address (kiosk networks exempt)
+        "RATELIMIT_LOGIN_PASSWORD": "10 per 15 minutes",  # wrong passwords, per email address and IP address
+        "RATELIMIT_LOGIN_PASSWORD_IP": "100 per hour",  # wrong passwords, per IP address (kiosks exempt)
+        "RATELIMIT_FORGOT_PASSWORD": "5 per hour",  # per email address and IP address
+        "RATELIMIT_FORGOT_PASSWORD_IP": "30 per hour",  # per IP address (kiosks exempt)
+        "RATELIMIT_EMPLOYEE_SEARCH": os.environ.get("EMPLOYEE_SEARCH_LIMIT", "100 per hour"),  # per account
         # CSRF: Flask-WTF, token in a meta tag for htmx, field for plain forms.
         "WTF_CSRF_TIME_LIMIT": 12 * 3600,
         # Mail: an outbox table delivered over SMTP; "console" prints instead (development).

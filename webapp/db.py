@@ -4,10 +4,15 @@ SQLite (the branch server's embedded store) runs in WAL mode with synchronous=FU
 survives a power cut. PostgreSQL is used when DATABASE_URL names it.
 """
 
-from contextlib import contextmanager
+import logging
+import os
+from contextlib import contextmanager, suppress
+from pathlib import Path
 
 from peewee import DatabaseProxy, PostgresqlDatabase, SqliteDatabase
-from playhouse.db_url import connect
+from playhouse.db_url import connect, parse
+
+log = logging.getLogger("assist.db")
 
 database = DatabaseProxy()
 
@@ -23,8 +28,30 @@ BUSY_TIMEOUT_SECONDS = 5
 def open_database(url: str):
     """Create (without connecting) the database named by a DATABASE_URL."""
     if url.startswith("sqlite"):
+        make_private(parse(url)["database"])
         return connect(url, pragmas=SQLITE_PRAGMAS, timeout=BUSY_TIMEOUT_SECONDS)
     return connect(url)
+
+
+def make_private(path: str) -> None:
+    """The SQLite file readable by the portal's user only (0600), created so if it does not exist yet.
+
+    SQLite gives its -wal and -shm files the mode of the database file, so they are 0600 too; files left
+    0644 by an older version are tightened here (and their -wal/-shm with them).
+    """
+    if not path or path == ":memory:" or path.startswith("file:"):
+        return
+    database_file = Path(path)
+    if not database_file.exists():
+        database_file.parent.mkdir(parents=True, exist_ok=True)
+        with suppress(FileExistsError):  # another process created it meanwhile: tightened below
+            os.close(os.open(database_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    for candidate in (database_file, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        try:
+            if candidate.exists() and candidate.stat().st_mode & 0o077:
+                candidate.chmod(0o600)
+        except PermissionError:
+            log.warning("cannot make %s private (owned by another user): chmod 600 it", candidate)
 
 
 def init_app(app) -> None:

@@ -10,12 +10,13 @@ import io
 from datetime import date, timedelta
 from decimal import Decimal
 
+from fpdf import FPDF
+
 from core.periods import add_months
 from webapp.models import Employer, Employment, Submission, User
 from webapp.services import contributions, registration
 from webapp.services.employees import terminate
 
-PDF = b"%PDF-1.4\n% demo supporting document\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 LOCAL_NAMES = [
     "AHMAD FAIZAL BIN ISMAIL", "NURUL AIN BINTI RAHMAN", "TAN WEI MING", "SITI HAJAR BINTI OMAR",
     "LIM CHEE KEONG", "MUHAMMAD HAFIZ BIN SHAMSUL", "KAVITHA A/P MURUGAN", "WONG MEI LING",
@@ -23,6 +24,15 @@ LOCAL_NAMES = [
     "FARAH NADIA BINTI ZAINAL", "LEE JUN HAO", "AISYAH BINTI KAMARUDDIN", "GOH SIEW LAN", "HARIS BIN ABDULLAH",
     "DEVI A/P SUBRAMANIAM",
 ]
+
+
+def demo_pdf() -> bytes:
+    """A one-page PDF standing in for the demo employer's Borang 1 (uploads are parsed, so it must be real)."""
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("helvetica", size=14)
+    pdf.cell(text="Borang 1 - demo supporting document")
+    return bytes(pdf.output())
 
 
 def mykad(birth: date, serial: int, female: bool, state: int = 14) -> str:
@@ -51,7 +61,8 @@ def _employer(user, settings, today, number, name, employees):
         induction_venue="PERKESO Kuala Lumpur")
     batch = registration.start_employer(user, form, today)
     made = [_employee(batch, settings, today, **facts) for facts in employees]
-    registration.add_document(batch, "FORM_1", io.BytesIO(PDF), "borang-1.pdf", "demo", settings)
+    for kind in registration.checklist(batch):
+        registration.add_document(batch, kind, io.BytesIO(demo_pdf()), f"{kind.lower()}.pdf", "demo", settings)
     registration.submit(batch, today)
     return made
 

@@ -1,14 +1,22 @@
 """Error pages: htmx-aware, with a correlation id, never a traceback (ASVS 7.4.1 / 16.5.1)."""
 
 import logging
+import math
+import time
+from datetime import UTC, datetime, timedelta
 
-from flask import g, render_template, request
-from flask_babel import gettext
+from flask import current_app, g, render_template, request
+from flask_babel import format_datetime, gettext
+from flask_limiter import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from jinja2_fragments.flask import render_block
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, NotFound
 
 log = logging.getLogger("assist.errors")
+
+
+class DocumentMissing(NotFound):
+    """A stored document whose file is not on the server (lost, or not restored with the database)."""
 
 
 def _titles():
@@ -19,6 +27,7 @@ def _titles():
         405: gettext("This action is not allowed here"),
         413: gettext("The file is too large"),
         422: gettext("Some details need correcting"),
+        429: gettext("Too many attempts"),
         500: gettext("Something went wrong on our side"),
     }
 
@@ -31,15 +40,16 @@ def _explanations():
         405: gettext("Use the buttons on the page instead of typing the address."),
         413: gettext("Upload a file of at most 5 MB."),
         422: gettext("Go back and check what you entered."),
+        429: gettext("For your security this step was tried too many times. Wait a while and try again."),
         500: gettext("Please try again. If it happens again, call the hotline and quote the reference below."),
     }
 
 
-def render_error(code: int):
+def render_error(code: int, title: str | None = None, explanation: str | None = None):
     context = {
         "code": code,
-        "title": _titles().get(code, _titles()[500]),
-        "explanation": _explanations().get(code, _explanations()[500]),
+        "title": title or _titles().get(code, _titles()[500]),
+        "explanation": explanation or _explanations().get(code, _explanations()[500]),
         "request_id": g.get("request_id", "-"),
     }
     try:
@@ -52,12 +62,37 @@ def render_error(code: int):
         return f"Error {code}. Reference: {context['request_id']}", code, {"Content-Type": "text/plain"}
 
 
+def _retry_at(error) -> datetime:
+    """When the limit that was reached lets this request through again (naive UTC)."""
+    seconds = error.limit.limit.get_expiry()
+    for limiter in current_app.extensions.get("limiter", ()):
+        current = limiter.current_limit
+        if current is not None and current.breached:
+            seconds = max(0, current.reset_at - time.time())
+    # + 59 s: the page shows hours and minutes, so round up to the next whole minute
+    return datetime.now(UTC).replace(tzinfo=None) + timedelta(seconds=math.ceil(seconds) + 59)
+
+
 def init_app(app) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error):
         log.warning("csrf refused request_id=%s path=%s: %s", g.get("request_id"), request.path,
                     error.description)
         return render_error(400)
+
+    @app.errorhandler(DocumentMissing)
+    def document_missing(error):
+        return render_error(404, gettext("The file of this document is missing"), gettext(
+            "The record is here but its file is not on the server. Call the hotline and quote the reference "
+            "below: the branch can restore it from a backup, or you can upload the document again."))
+
+    @app.errorhandler(RateLimitExceeded)
+    def rate_limited(error):
+        log.warning("rate limit reached request_id=%s path=%s limit=%s", g.get("request_id"), request.path,
+                    error.description)
+        return render_error(429, explanation=gettext(
+            "For your security this step was tried too many times. Try again after %(time)s.",
+            time=format_datetime(_retry_at(error), "h:mm a")))
 
     @app.errorhandler(HTTPException)
     def http_error(error):

@@ -6,9 +6,11 @@ Times are naive UTC datetimes; the web layer shows them in Malaysia time.
 from datetime import UTC, date, datetime, timedelta
 
 from peewee import (
+    BigIntegerField,
     BlobField,
     BooleanField,
     CharField,
+    Check,
     DateField,
     DateTimeField,
     ForeignKeyField,
@@ -17,6 +19,7 @@ from peewee import (
     TextField,
 )
 
+from core import contributions as contribution_rules
 from webapp.db import database
 
 MALAYSIA = timedelta(hours=8)  # Malaysia time, UTC+8 all year
@@ -97,6 +100,10 @@ class LoginThrottle(BaseModel):
     lockouts = IntegerField(default=0)
     locked_until = DateTimeField(null=True)
     last_failure_at = DateTimeField(null=True)
+    # Password checks under way: together with `failures` they never exceed the lockout threshold, so a
+    # burst of parallel guesses cannot verify more passwords than the lockout allows.
+    pending = IntegerField(default=0)
+    pending_since = DateTimeField(null=True)
 
 
 class PasswordReset(BaseModel):
@@ -270,20 +277,47 @@ class BatchDocument(BaseModel):
     created_at = DateTimeField(default=utcnow)
 
 
+def one_of(column: str, values) -> Check:
+    """A CHECK that `column` holds one of `values` (the database refuses anything else)."""
+    return Check(f"{column} IN ({', '.join(repr(v) for v in values)})")
+
+
+def not_negative(column: str) -> Check:
+    return Check(f"{column} >= 0")
+
+
+SUBMISSION_STATUSES = ("draft", "complete", "confirmed", "cancelled")
+SUBMISSION_TYPES = tuple(contribution_rules.TYPES)  # monthly | arrears | short
+MEDIUMS = ("8A", "TEXT")
+LINE_STATUSES = tuple(contribution_rules.LINE_STATUSES)  # active | new | left | no_wages
+ACK_KINDS = ("ACR", "ECR")
+ACK_STATUSES = ("unpaid", "paid", "cancelled", "nil")
+MONEY_COLUMNS = ("socso_employer", "socso_employee", "eis_employer", "eis_employee", "skbbk_employee")
+
+
 class Submission(BaseModel):
     """One employer's contributions for one month and type, for SOCSO, EIS or both: a draft until CONFIRM."""
 
     employer = ForeignKeyField(Employer, backref="submissions", on_delete="CASCADE")
     month = DateField()  # first day of the contribution month
-    type = CharField(max_length=10)  # monthly | arrears | short
+    type = CharField(max_length=10, constraints=[one_of("type", SUBMISSION_TYPES)])  # set again at CONFIRM
     with_socso = BooleanField()
     with_eis = BooleanField()
-    medium = CharField(max_length=10, default="8A")  # 8A (data entry) | TEXT (text file)
-    status = CharField(max_length=10, default="draft")  # draft | complete | confirmed | cancelled
+    medium = CharField(max_length=10, default="8A", constraints=[one_of("medium", MEDIUMS)])  # 8A | TEXT
+    status = CharField(max_length=10, default="draft", constraints=[one_of("status", SUBMISSION_STATUSES)])
     confirm_token = CharField(max_length=43)
     created_by = ForeignKeyField(User, backref="+", on_delete="RESTRICT")
     created_at = DateTimeField(default=utcnow)
     confirmed_at = DateTimeField(null=True)
+
+
+# One open draft per employer, month and schemes: one for the regular (Monthly/Arrears) submission and one
+# for a SHORT top-up. Two tabs opening the month at once get the same draft.
+_OPEN = Submission.status.in_(("draft", "complete"))
+Submission.add_index(Submission.employer, Submission.month, Submission.with_socso, Submission.with_eis, unique=True,
+                     where=_OPEN & (Submission.type != "short"), name="submission_open_regular_unique")
+Submission.add_index(Submission.employer, Submission.month, Submission.with_socso, Submission.with_eis, unique=True,
+                     where=_OPEN & (Submission.type == "short"), name="submission_open_short_unique")
 
 
 class SubmissionLine(BaseModel):
@@ -292,39 +326,49 @@ class SubmissionLine(BaseModel):
     submission = ForeignKeyField(Submission, backref="lines", on_delete="CASCADE")
     employment = ForeignKeyField(Employment, backref="+", on_delete="RESTRICT")
     position = IntegerField()
-    status = CharField(max_length=10, default="active")  # active | new | left | no_wages
-    wages = IntegerField(null=True)  # sen; None until entered
-    socso_employer = IntegerField(default=0)
-    socso_employee = IntegerField(default=0)
-    eis_employer = IntegerField(default=0)
-    eis_employee = IntegerField(default=0)
-    skbbk_employee = IntegerField(default=0)
+    status = CharField(max_length=10, default="active", constraints=[one_of("status", LINE_STATUSES)])
+    wages = BigIntegerField(null=True, constraints=[not_negative("wages")])  # sen; None until entered
+    socso_employer = BigIntegerField(default=0, constraints=[not_negative("socso_employer")])
+    socso_employee = BigIntegerField(default=0, constraints=[not_negative("socso_employee")])
+    eis_employer = BigIntegerField(default=0, constraints=[not_negative("eis_employer")])
+    eis_employee = BigIntegerField(default=0, constraints=[not_negative("eis_employee")])
+    skbbk_employee = BigIntegerField(default=0, constraints=[not_negative("skbbk_employee")])
+    # A text file's draft: True for an employee on the file, False for one the file left out (the employer
+    # chooses what to do for them before COMPLETE); None otherwise.
+    in_file = BooleanField(null=True)
 
     class Meta:
         indexes = ((("submission", "employment"), True),)
 
 
 class Acknowledgement(BaseModel):
-    """An ACR (Act 4) or ECR (Act 800): the reference a payment is made against."""
+    """An ACR (Act 4) or ECR (Act 800): the reference a payment is made against.
 
-    number = CharField(max_length=15, unique=True)
-    kind = CharField(max_length=3)  # ACR | ECR
+    A nil return (status "nil": nothing due for that month and scheme) is recorded here too, without a
+    number and with no amount, so the month counts as submitted and a second bill for it is refused.
+    """
+
+    number = CharField(max_length=15, unique=True, null=True)  # None for a nil return
+    kind = CharField(max_length=3, constraints=[one_of("kind", ACK_KINDS)])
     submission = ForeignKeyField(Submission, backref="acknowledgements", on_delete="RESTRICT")
     employer = ForeignKeyField(Employer, backref="acknowledgements", on_delete="RESTRICT")
     month = DateField()
-    type = CharField(max_length=10)
-    medium = CharField(max_length=10)
-    employees = IntegerField()
-    amount = IntegerField()  # sen
-    status = CharField(max_length=10, default="unpaid")  # unpaid | paid | cancelled
+    type = CharField(max_length=10, constraints=[one_of("type", SUBMISSION_TYPES)])
+    medium = CharField(max_length=10, constraints=[one_of("medium", MEDIUMS)])
+    employees = IntegerField(constraints=[not_negative("employees")])
+    amount = BigIntegerField(constraints=[not_negative("amount")])  # sen
+    status = CharField(max_length=10, default="unpaid", constraints=[one_of("status", ACK_STATUSES)])
     created_at = DateTimeField(default=utcnow)
     cancelled_at = DateTimeField(null=True)
 
 
-# One live ACR and one live ECR per employer, month and type; cancelling one frees the month again.
-Acknowledgement.add_index(Acknowledgement.employer, Acknowledgement.month, Acknowledgement.kind,
-                          Acknowledgement.type, unique=True, where=Acknowledgement.status != "cancelled",
-                          name="acknowledgement_live_unique")
+# One bill per employer, month and act: at most one live (not cancelled) regular ACR and ECR, whether it was
+# Monthly or Arrears, and one live SHORT top-up of each. Cancelling frees the month again.
+_LIVE = Acknowledgement.status != "cancelled"
+Acknowledgement.add_index(Acknowledgement.employer, Acknowledgement.month, Acknowledgement.kind, unique=True,
+                          where=_LIVE & (Acknowledgement.type != "short"), name="acknowledgement_live_bill")
+Acknowledgement.add_index(Acknowledgement.employer, Acknowledgement.month, Acknowledgement.kind, unique=True,
+                          where=_LIVE & (Acknowledgement.type == "short"), name="acknowledgement_live_short")
 
 
 class OutboxAttachment(BaseModel):

@@ -47,7 +47,32 @@ def test_first_insured_at_55_or_over_is_second_category():
 def test_first_employed_at_57_or_over_is_exempt_from_eis():
     person = local(birth_date=date(1968, 1, 1), employment_start=date(2025, 6, 1))
     c = coverage(person, NOV_2026)
-    assert not c.eis and "57 or over" in str(c.eis_reason) and c.socso is SECOND
+    assert not c.eis and "before age 57" in str(c.eis_reason) and c.socso is SECOND
+
+
+def test_eis_exemption_at_57_follows_eis_history_not_socso_insurance():
+    """Born 1960-06, insured with SOCSO since 1990: in January 2018 (EIS's first month) aged 57, so no EIS
+    contribution was ever made before 57 and the person is exempt, however long they were insured."""
+    veteran = local(birth_date=date(1960, 6, 1), employment_start=date(1990, 3, 1),
+                    first_insured_on=date(1990, 3, 1))
+    january_2018 = coverage(veteran, date(2018, 1, 1))
+    assert not january_2018.eis and "before age 57" in str(january_2018.eis_reason)
+    assert january_2018.socso is FIRST  # SOCSO history is another matter: insured at 29
+
+
+def test_re_employed_at_57_after_contributing_to_eis_before_57_is_covered():
+    """Worked under EIS from 2018 at 52, left, re-employed in 2022 at 57: contributions before 57, so covered."""
+    again = local(birth_date=date(1965, 3, 1), employment_start=date(2022, 4, 1),
+                  first_insured_on=date(1990, 1, 1), first_eis_on=date(2018, 1, 1))
+    assert coverage(again, date(2022, 5, 1)).eis
+    never = local(birth_date=date(1965, 3, 1), employment_start=date(2022, 4, 1),
+                  first_insured_on=date(1990, 1, 1))  # the portal knows no earlier employment under EIS
+    assert not coverage(never, date(2022, 5, 1)).eis
+
+
+def test_a_first_insured_date_after_the_start_of_employment_counts_as_the_start():
+    person = local(birth_date=date(1970, 1, 1), employment_start=date(2020, 1, 1), first_insured_on=date(2026, 1, 1))
+    assert coverage(person, NOV_2026).socso is FIRST  # insured at 50 (the start), not at 56
 
 
 def test_eis_from_18():

@@ -3,6 +3,7 @@
 import contextlib
 import string
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from hypothesis import given
@@ -18,6 +19,7 @@ from core.identifiers import (
     normalize_phone,
     portal_application_reference,
 )
+from core.money import parse_ringgit, parse_wages
 from core.passwords import MAX_LENGTH, check_new_password, common_passwords, temporary_password
 
 
@@ -122,3 +124,22 @@ class TestDocuments:
     def test_refused(self, head, name, size):
         with pytest.raises(ValidationError):
             sniff_document(head, name, size, self.LIMIT)
+
+
+@pytest.mark.parametrize("typed", ["1e3", "1_000", "RM2,0,0,0", "2,00", "²", "٤٣٩", "２０００", "1.2.3", "RM", "",
+                                   "nan", "Infinity", "0x10", "9" * 10_000])
+def test_only_plain_ringgit_amounts_are_read(typed):
+    with pytest.raises(ValidationError):
+        parse_ringgit(typed)
+
+
+@pytest.mark.parametrize(("typed", "value"), [("2,000", "2000"), ("RM 2,000.50", "2000.50"), ("rm1234.5", "1234.5"),
+                                              (" 0.99 ", "0.99"), ("1,234,567.89", "1234567.89")])
+def test_ringgit_as_people_type_it(typed, value):
+    assert parse_ringgit(typed) == Decimal(value)
+
+
+def test_a_months_wages_have_a_ceiling():
+    assert parse_wages("999,999.99") == Decimal("999999.99")
+    with pytest.raises(ValidationError, match="999,999.99"):
+        parse_wages("1000000")

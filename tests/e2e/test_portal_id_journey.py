@@ -5,11 +5,11 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.documents import PDF
 from tests.e2e.conftest import PHONE
 from tests.e2e.phone import assert_fits
 
 DEMO_PASSWORD = "Demo-Password-2026"
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def log_in(page, email, password):

@@ -81,10 +81,13 @@ def test_register_a_business_with_employees_and_documents(page, tmp_path):
     expect(rows).to_have_count(3)
 
     page.get_by_role("link", name="SAVE & CONTINUE").click()
-    page.get_by_label("Supporting Document", exact=True).select_option("FORM_1")
-    page.get_by_label("Choose File", exact=True).set_input_files(str(document))
-    page.get_by_role("button", name="ADD DOCUMENT").click()
-    expect(page.get_by_role("cell", name="borang-1.pdf")).to_be_visible()
+    expect(page.locator("#checklist")).to_contain_text("required, not uploaded yet")
+    for number, kind in enumerate(("IC_COPY", "FORM_1", "FORM_2"), 1):
+        page.get_by_label("Supporting Document", exact=True).select_option(kind)
+        page.get_by_label("Choose File", exact=True).set_input_files(str(document))
+        page.get_by_role("button", name="ADD DOCUMENT").click()
+        expect(page.get_by_role("cell", name="borang-1.pdf")).to_have_count(number)
+    expect(page.locator("#checklist")).not_to_contain_text("required, not uploaded yet")
     page.get_by_role("link", name="SUBMIT").click()
     expect(page.get_by_text("Proceed for Submission?")).to_be_visible()
     page.get_by_role("button", name="CONFIRM").click()

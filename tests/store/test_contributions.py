@@ -127,7 +127,7 @@ def test_cancel_puts_the_month_back(setup):
 def test_paid_acknowledgements_cannot_be_cancelled(setup):
     user, employer = setup
     with database.connection_context():
-        draft, token = completed(employer, user, "eis", None)
+        draft, token = completed(employer, user, "eis", "1500.00")
         [ecr] = contributions.confirm(draft, token)
         Acknowledgement.update(status="paid").execute()
         with pytest.raises(NotAllowed):

@@ -9,11 +9,10 @@ import time_machine
 
 from core.errors import Conflict, NotAllowed
 from tests.conftest import PASSWORD, make_user
+from tests.documents import PDF
 from webapp.db import database
 from webapp.models import AuthSession, LoginThrottle, Outbox, PortalApplication, User, utcnow
 from webapp.services import auth, outbox, portal_id, sessions
-
-PDF = b"%PDF-1.7\n%%EOF\n"
 
 
 def application(app, email="boss@syarikat.com.my", submitted_by=None):

@@ -1,10 +1,8 @@
 """The branch administrator's commands."""
 
 import re
-import sqlite3
 
 from tests.support import login
-from webapp.db import is_sqlite
 from webapp.models import Acknowledgement, Employer, Outbox, User
 from webapp.services import outbox
 
@@ -46,20 +44,6 @@ def test_deliver_mail_sends_the_outbox(runner, smtp, app):
     assert "Sent 1 message" in result.output
     assert smtp.wait_for("someone@example.com")[0]["Subject"] == "Hello"
     assert Outbox.get().status == "sent"
-
-
-def test_backup_makes_a_checked_copy(runner, tmp_path):
-    if not is_sqlite():
-        return
-    runner.invoke(args=["seed-demo"])
-    target = tmp_path / "backups" / "assist.sqlite3"
-    result = runner.invoke(args=["backup", str(target)])
-    assert result.exit_code == 0, result.output
-    copy = sqlite3.connect(target)
-    try:
-        assert copy.execute("SELECT count(*) FROM user").fetchone()[0] == 3
-    finally:
-        copy.close()
 
 
 def test_clean_uploads_lists_then_deletes_files_no_record_points_to(runner, app):

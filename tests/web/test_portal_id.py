@@ -9,11 +9,11 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.test import stream_encode_multipart
 
 from tests.conftest import PASSWORD, make_user
+from tests.documents import PDF
 from tests.support import csrf_token, login
 from webapp import mailer
 from webapp.models import PortalApplication, StoredFile, User
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 VALID = {
     "company_name": "Kedai Runcit Maju Sdn. Bhd.",
     "brn": "202001012345",

@@ -10,11 +10,11 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.test import stream_encode_multipart
 
 from tests.conftest import PASSWORD, make_user
+from tests.documents import PDF
 from tests.support import csrf_token, login
 from webapp import mailer
 from webapp.models import Employer, Employment, Person, RegistrationBatch, malaysia_today
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 TODAY = malaysia_today()
 BUSINESS = {
     "business_entity": "COMPANY", "sub_entity": "SDN_BHD", "registration_number": "202101000123",
@@ -24,7 +24,7 @@ BUSINESS = {
 }
 
 
-def post(client, path, data, files=None):
+def post(client, path, data, files=None, headers=None):
     token = csrf_token(client, "/employer/dashboard")
     form = {"csrf_token": token, **data}
     if files:
@@ -33,7 +33,7 @@ def post(client, path, data, files=None):
         body, length, boundary = stream_encode_multipart(form, use_tempfile=False)
         return client.post(path, input_stream=body, content_length=length,
                            content_type=f"multipart/form-data; boundary={boundary}")
-    return client.post(path, data=form)
+    return client.post(path, data=form, headers=headers)
 
 
 @pytest.fixture
@@ -62,9 +62,14 @@ FOREIGN = {"id_type": "PASSPORT", "id_number": "A1234567", "name": "Budi Santoso
            "kin_name": "Sri Wahyuni", "kin_phone": "0123456789", "kin_relationship": "SPOUSE"}
 
 
-def add_document(client, batch_id, content=PDF, filename="borang1.pdf"):
-    return post(client, f"/registration/{batch_id}/documents", {"document_type": "FORM_1", "remarks": ""},
-                files={"file": (content, filename)})
+def add_document(client, batch_id, content=PDF, filename="borang1.pdf", document_type=None):
+    """Upload `document_type`, or every document a checklist may require (the response of the last one)."""
+    for kind in [document_type] if document_type else ["IC_COPY", "FORM_1", "FORM_2", "DOMESTIC_FORM"]:
+        response = post(client, f"/registration/{batch_id}/documents", {"document_type": kind, "remarks": ""},
+                        files={"file": (content, filename)})
+        if response.status_code != 303:
+            break
+    return response
 
 
 def test_business_registration_end_to_end(app, employer_client, smtp):
@@ -149,14 +154,14 @@ def test_search_existing_employee_fills_in_the_person(app, employer_client):
     batch_id = start_business(employer_client)
     add_local(employer_client, batch_id)
     second = start_business(employer_client, registration_number="202101000124")
-    found = employer_client.get(f"/registration/{second}/employees/new?search=1&id_type=NEW_IC&id_number=901225085344",
-                                headers={"HX-Request": "true"})
+    found = post(employer_client, f"/registration/{second}/employees/search",
+                 {"id_type": "NEW_IC", "id_number": "901225085344"}, headers={"HX-Request": "true"})
     html = found.get_data(as_text=True)
     assert html.strip().startswith('<div id="person-block">') and "SITI AMINAH" in html
     assert add_local(employer_client, second, name="").status_code == 303
     assert Person.select().count() == 1 and Employment.select().count() == 2
-    missing = employer_client.get(f"/registration/{second}/employees/new",
-                                  query_string={"search": "1", "id_type": "NEW_IC", "id_number": "880101145671"})
+    missing = post(employer_client, f"/registration/{second}/employees/search",
+                   {"id_type": "NEW_IC", "id_number": "880101145671"})
     assert "Nobody is registered with this number" in missing.get_data(as_text=True)
 
 

@@ -4,13 +4,12 @@ import re
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, RadioField, SelectChoice, StringField
 from wtforms.validators import NumberRange
 from wtforms.validators import ValidationError as FieldError
 
-from core.money import parse_ringgit
-from webapp.forms import Rule, required
+from core.money import parse_wages
+from webapp.forms import GetForm, Rule, required
 
 
 def contribution_month(form, field):
@@ -19,11 +18,8 @@ def contribution_month(form, field):
         raise FieldError(_l("Choose a month, for example 2026-11."))
 
 
-class CalculatorForm(FlaskForm):
-    class Meta:
-        csrf = False
-
-    wages = StringField(_l("Monthly wages (RM)"), validators=[required(), Rule(parse_ringgit)])
+class CalculatorForm(GetForm):
+    wages = StringField(_l("Monthly wages (RM)"), validators=[required(), Rule(parse_wages)])
     month = StringField(_l("Contribution month"), validators=[required(), contribution_month])
     age = IntegerField(_l("Age of the employee"), default=30, validators=[
         required(), NumberRange(min=14, max=99, message=_l("Enter an age from 14 to 99."))])

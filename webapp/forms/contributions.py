@@ -7,7 +7,7 @@ from wtforms import HiddenField, SelectField, StringField
 from wtforms.validators import Optional, Regexp
 
 from core.contributions import LINE_STATUSES
-from core.money import parse_ringgit
+from core.money import parse_wages
 from webapp.forms import Rule, required
 from webapp.forms.registration import choices
 
@@ -16,10 +16,10 @@ class LineForm(FlaskForm):
     """The pencil on a row: status and salary (RM, at most two decimals)."""
 
     status = SelectField(_l("Status"), choices=choices(LINE_STATUSES, blank=False), validators=[required()])
-    wages = StringField(_l("Salary (RM)"), validators=[Optional(), Rule(parse_ringgit)])
+    wages = StringField(_l("Salary (RM)"), validators=[Optional(), Rule(parse_wages)])
 
     def wages_value(self):
-        return parse_ringgit(self.wages.data) if (self.wages.data or "").strip() else None
+        return parse_wages(self.wages.data) if (self.wages.data or "").strip() else None
 
 
 class MonthForm(FlaskForm):

@@ -6,6 +6,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import EmailField, StringField, TelField, TextAreaField
 
 from core.identifiers import normalize_brn, normalize_mykad, normalize_phone
+from core.names import normalize_person_name
 from webapp.forms import Rule, at_most, email_address, required
 
 
@@ -13,7 +14,8 @@ class PortalIdForm(FlaskForm):
     company_name = StringField(_l("Company Name"), validators=[required(), at_most(150)])
     brn = StringField(_l("SSM / Business Registration No."),
                       validators=[required(), at_most(20), Rule(normalize_brn)])
-    applicant_name = StringField(_l("Applicant's Name"), validators=[required(), at_most(150)])
+    applicant_name = StringField(_l("Applicant's Name"),
+                                 validators=[required(), at_most(150), Rule(normalize_person_name)])
     applicant_mykad = StringField(_l("Applicant's MyKad No."),
                                   validators=[required(), at_most(14), Rule(normalize_mykad)])
     designation = StringField(_l("Designation"), validators=[required(), at_most(100)])

@@ -18,6 +18,7 @@ from wtforms.validators import ValidationError as FieldError
 
 from core.errors import N_
 from core.identifiers import normalize_phone
+from core.names import normalize_person_name
 from core.registration import (
     BUSINESS_ENTITIES,
     COUNTRIES,
@@ -94,7 +95,7 @@ class EmployeeForm(FlaskForm):
     id_type = SelectField(_l("Identification Type"), validators=[required()])
     id_number = StringField(_l("Identification No."), validators=[required(), at_most(20)])
     register_new = HiddenField(default="")
-    name = StringField(_l("Name of Employee"), validators=[Optional(), at_most(150)])
+    name = StringField(_l("Name of Employee"), validators=[Optional(), at_most(150), Rule(normalize_person_name)])
     birth_date = a_date(_l("Date of Birth"), optional=True)
     gender = RadioField(_l("Gender (M/F)"), choices=choices({"M": N_("Male"), "F": N_("Female")}, blank=False),
                         validators=[Optional()])
@@ -108,7 +109,7 @@ class EmployeeForm(FlaskForm):
     permit_start = a_date(_l("Pass/Permit Start Date"), optional=True)
     permit_end = a_date(_l("Pass/Permit End Date"), optional=True)
     permit_file = FileField(_l("Upload Pass/Permit"))
-    kin_name = StringField(_l("Name"), validators=[Optional(), at_most(150)])
+    kin_name = StringField(_l("Name"), validators=[Optional(), at_most(150), Rule(normalize_person_name)])
     kin_phone = TelField(_l("Phone No."), validators=[Optional(), at_most(15)])
     kin_relationship = SelectField(_l("Relationship with Employee"), choices=choices(RELATIONSHIPS),
                                    validators=[Optional()])

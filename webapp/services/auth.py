@@ -35,22 +35,59 @@ def _lock_length(settings, lockouts: int) -> timedelta:
     return min(settings["LOCKOUT_BASE"] * 2 ** max(lockouts - 1, 0), MAX_LOCKOUT)
 
 
+PENDING_LEASE = timedelta(minutes=1)  # a check under way longer than this was lost (a crashed request)
+
+
+class TooManyAttempts(LoginFailed):
+    """As many password checks as the lockout allows are already under way for this email."""
+
+
+def _throttle(email: str):
+    LoginThrottle.insert(email=email).on_conflict_ignore().execute()
+    return for_update(LoginThrottle.select().where(LoginThrottle.email == email)).get()
+
+
+def _pending(throttle, now: datetime) -> int:
+    fresh = throttle.pending_since is not None and throttle.pending_since > now - PENDING_LEASE
+    return throttle.pending if fresh else 0
+
+
+def _begin_check(email: str, settings, now: datetime) -> None:
+    """Reserve one password check for `email`, or refuse (locked, or too many checks at once).
+
+    The lock check and the reservation are one locked transaction per email, and wrong passwords already
+    counted plus checks under way never exceed the threshold: a burst of parallel guesses can never verify
+    more passwords than the lockout allows. Nothing slow (no hashing) runs under the lock.
+    """
+    with locked():
+        throttle = _throttle(email)
+        if throttle.locked_until and throttle.locked_until > now:
+            raise AccountLocked(throttle.locked_until)
+        pending = _pending(throttle, now)
+        if throttle.failures + pending >= settings["LOCKOUT_THRESHOLD"]:
+            raise TooManyAttempts(N_("Too many login attempts at the same time for this account. Wait a minute "
+                                     "and try again."))
+        LoginThrottle.update(pending=pending + 1, pending_since=now).where(LoginThrottle.id == throttle.id).execute()
+
+
+def _end_check(throttle, now: datetime) -> None:
+    LoginThrottle.update(pending=max(_pending(throttle, now) - 1, 0)).where(LoginThrottle.id == throttle.id).execute()
+
+
 def _record_failure(email: str, settings, now: datetime) -> datetime | None:
     """Count a wrong password for `email`; returns the lock end when this failure locks the account."""
     with locked():
-        LoginThrottle.insert(email=email).on_conflict_ignore().execute()
-        throttle = for_update(LoginThrottle.select().where(LoginThrottle.email == email)).get()
-        throttle.failures += 1
-        throttle.last_failure_at = now
-        until = None
-        if throttle.failures >= settings["LOCKOUT_THRESHOLD"]:
-            throttle.lockouts += 1
-            throttle.failures = 0
-            until = throttle.locked_until = now + _lock_length(settings, throttle.lockouts)
+        throttle = _throttle(email)
+        _end_check(throttle, now)
+        failures, until = throttle.failures + 1, None
+        values = {"failures": failures, "last_failure_at": now}
+        if failures >= settings["LOCKOUT_THRESHOLD"]:
+            until = now + _lock_length(settings, throttle.lockouts + 1)
+            values.update(lockouts=throttle.lockouts + 1, failures=0, locked_until=until)
             user = User.get_or_none(User.email == email)
             if user is not None:
                 sessions.revoke_all(user, "lockout", now)
-        throttle.save()
+        LoginThrottle.update(**values).where(LoginThrottle.id == throttle.id).execute()
     return until
 
 
@@ -66,35 +103,49 @@ def locked_until(email: str, now: datetime | None = None) -> datetime | None:
 def authenticate(email: str, password: str, settings, *, kiosk: bool, user_agent: str = "") -> tuple[User, str]:
     """Check a login and open a session; returns (user, session token).
 
-    Raises AccountLocked (also for unknown emails, so lockout tells nothing about who has an account) or
-    LoginFailed. An unknown email costs the same argon2 time as a known one.
+    Raises AccountLocked (also for unknown emails, so lockout tells nothing about who has an account),
+    TooManyAttempts or LoginFailed. An unknown email costs the same argon2 time as a known one. A lock set
+    by other guesses while this password was being checked stands: the right password does not lift it.
     """
     email = normalize_email(email)
     now = utcnow()
-    until = locked_until(email, now)
-    if until:
-        raise AccountLocked(until)
+    _begin_check(email, settings, now)
     user = User.get_or_none(User.email == email)
-    matches = hashing.verify(user.password_hash if user else None, password)
-    if matches and user.is_active and user.password_is_temporary:
-        expired = user.temp_password_expires_at is not None and user.temp_password_expires_at < now
-        if expired or user.temp_password_used_at is not None:
-            raise LoginFailed(N_("This temporary password has expired or was already used. "
-                                 "Use Forgot Password to get a new one."))
+    try:
+        matches = hashing.verify(user.password_hash if user else None, password)
+    except BaseException:
+        with locked():
+            _end_check(_throttle(email), now)
+        raise
     if not (matches and user.is_active):
         until = _record_failure(email, settings, now)
         if until:
             raise AccountLocked(until)
         raise LoginFailed(N_("The email or password is not correct."))
-    with locked():
-        LoginThrottle.update(failures=0, lockouts=0, locked_until=None).where(
-            LoginThrottle.email == email).execute()
-        if user.password_is_temporary:
-            user.temp_password_used_at = now
-        if hashing.needs_rehash(user.password_hash):
-            user.password_hash = hashing.hash_password(password)
-        user.save()
-        token = sessions.start(user, kiosk=kiosk, user_agent=user_agent)
+    new_hash = hashing.hash_password(password) if hashing.needs_rehash(user.password_hash) else None
+    refused = None
+    with locked():  # refusals are raised after the commit, so the check under way is always ended
+        throttle = _throttle(email)
+        _end_check(throttle, now)
+        expired = user.password_is_temporary and (
+            user.temp_password_used_at is not None
+            or (user.temp_password_expires_at is not None and user.temp_password_expires_at < now))
+        if throttle.locked_until and throttle.locked_until > now:
+            refused = AccountLocked(throttle.locked_until)
+        elif expired:
+            refused = LoginFailed(N_("This temporary password has expired or was already used. "
+                                     "Use Forgot Password to get a new one."))
+        else:
+            LoginThrottle.update(failures=0, lockouts=0, locked_until=None).where(
+                LoginThrottle.id == throttle.id).execute()
+            if user.password_is_temporary:
+                user.temp_password_used_at = now
+            if new_hash:
+                user.password_hash = new_hash
+            user.save()
+            token = sessions.start(user, kiosk=kiosk, user_agent=user_agent)
+    if refused:
+        raise refused
     return user, token
 
 

@@ -23,18 +23,21 @@ from webapp.models import (
     User,
     utcnow,
 )
-from webapp.services import counters
+from webapp.services import counters, drafts
+from webapp.services.drafts import SHARES, employments_in, line_status  # noqa: F401 - the service API
 from webapp.services.employees import coverage_now
 
 SCHEMES = {"combined": (True, True), "socso": (True, False), "eis": (False, True)}
 AUTO_ARREARS_MONTHS = 12  # older months are reached with ARREARS CONTRIBUTION
 
 
-def live_acts(employer: Employer, month: date, type_: str) -> set[str]:
-    """The kinds (ACR, ECR) already generated and not cancelled for this month and type."""
+def live_acts(employer: Employer, month: date, short: bool = False) -> set[str]:
+    """The kinds (ACR, ECR) of this month already submitted and not cancelled: the regular bill (Monthly or
+    Arrears, nil returns included), or with `short` the SHORT top-up."""
+    kind_of_type = (Acknowledgement.type == "short") if short else (Acknowledgement.type != "short")
     return {a.kind for a in Acknowledgement.select(Acknowledgement.kind).where(
-        (Acknowledgement.employer == employer) & (Acknowledgement.month == month)
-        & (Acknowledgement.type == type_) & (Acknowledgement.status != "cancelled"))}
+        (Acknowledgement.employer == employer) & (Acknowledgement.month == month) & kind_of_type
+        & (Acknowledgement.status != "cancelled"))}
 
 
 def _wanted(scheme: str) -> set[str]:
@@ -55,87 +58,72 @@ def pending(employer: Employer, scheme: str, today: date) -> list[tuple[date, st
     return rules.due_months(first, today, done)
 
 
-def employments_in(employer: Employer, month: date):
-    """Employees working at any time in `month`: registered, started by its end, not left before it."""
-    month_end = add_months(month, 1)
-    # Only what the lines and core.coverage need: a big employer has thousands of rows here.
-    return (Employment.select(Employment.id, Employment.start_date, Employment.end_date, Employment.domestic,
-                              Employment.person, Person.id, Person.id_number, Person.name, Person.birth_date,
-                              Person.citizen, Person.first_insured_on).join(Person)
-            .where((Employment.employer == employer) & (Employment.status != "pending")
-                   & (Employment.start_date < month_end)
-                   & (Employment.end_date.is_null() | (Employment.end_date >= month)))
-            .order_by(Person.name, Employment.id))
-
-
-def _line_status(employment: Employment, month: date) -> str:
-    if employment.end_date and employment.end_date < add_months(month, 1):
-        return "left"
-    return "new" if employment.start_date >= month else "active"
-
-
 def open_submission(employer: Employer, user: User, scheme: str, month: date, type_: str, today: date,
                     fill=None, medium: str = "8A") -> Submission:
-    """The draft for this month and type, made with one line per employee working that month.
+    """The draft for this month (regular, or SHORT), made with one line per employee working that month.
 
-    `fill(employment)`, when given, supplies a line's status, wages and shares (a text file); it replaces
-    whatever an existing draft had, in the same transaction.
+    There is one open draft per month and schemes (a unique index): opening the month as Monthly or as
+    Arrears, from two tabs at once, gives the same draft. A new draft starts from what was declared before
+    (webapp.services.drafts). `fill(employment, previous)`, when given, supplies a line's status, wages and
+    shares (a text file); it replaces whatever the draft had, in the same transaction.
     """
     month = rules.check_month(month, today, employer.first_employment_date)
-    wanted = _wanted(scheme)
+    short = type_ == "short"
     with locked():
-        submission = (Submission.select().where((Submission.employer == employer) & (Submission.month == month)
-                                                & (Submission.type == type_)
-                                                & Submission.status.in_(("draft", "complete"))).first())
-        if submission is not None and fill is None:
-            return submission
+        schemes = _schemes_due(employer, month, short, _wanted(scheme))
+        submission = _open_draft(employer, month, short, schemes)
         if submission is None:
-            submission = Submission.create(employer=employer, month=month, type=type_, medium=medium,
-                                           confirm_token=secrets.token_urlsafe(32), created_by=user,
-                                           **_schemes_due(employer, month, type_, wanted))
-        else:
-            SubmissionLine.delete().where(SubmissionLine.submission == submission).execute()
+            submission = _new_draft(employer, user, month, "short" if short else rules.regular_type(month, today),
+                                    medium, schemes)
+        elif fill is None:
+            return submission
+        if fill is not None:  # the file replaces what the draft had
             Submission.update(status="draft", medium=medium).where(Submission.id == submission.id).execute()
-        declared = _declared(employer, month, exclude=submission.id) if type_ == "short" else {}
-        rows = []
-        for position, employment in enumerate(employments_in(employer, month), 1):
-            line = {"status": _line_status(employment, month), "wages": declared.get(employment.id, {}).get("wages"),
-                    **dict.fromkeys(SHARES, 0)}
-            if fill is not None:
-                line.update(fill(employment))
-            rows.append((submission.id, employment.id, position, line["status"], line["wages"],
-                         *(line[name] for name in SHARES)))
-        _insert_lines(rows)
+        elif SubmissionLine.select().where(SubmissionLine.submission == submission).exists():
+            return submission  # another request made this draft, with its lines, a moment ago
+        drafts.build(submission, employer, fill=fill,
+                     declared=_declared(employer, month, exclude=submission.id) if short else None)
     return submission
 
 
-def _schemes_due(employer: Employer, month: date, type_: str, wanted: set[str]) -> dict:
-    if type_ == "short":
-        due = wanted & (live_acts(employer, month, "monthly") | live_acts(employer, month, "arrears"))
+def _open_draft(employer: Employer, month: date, short: bool, schemes: dict) -> Submission | None:
+    kind_of_type = (Submission.type == "short") if short else (Submission.type != "short")
+    return for_update(Submission.select().where(
+        (Submission.employer == employer) & (Submission.month == month) & kind_of_type
+        & (Submission.with_socso == schemes["with_socso"]) & (Submission.with_eis == schemes["with_eis"])
+        & Submission.status.in_(("draft", "complete")))).first()
+
+
+def _new_draft(employer: Employer, user: User, month: date, type_: str, medium: str, schemes: dict) -> Submission:
+    """A new empty draft; if another request made the same one a moment ago (the unique index), that one."""
+    try:
+        with database.atomic():  # a savepoint: PostgreSQL's transaction survives the refused insert
+            return Submission.create(employer=employer, month=month, type=type_, medium=medium,
+                                     confirm_token=secrets.token_urlsafe(32), created_by=user, **schemes)
+    except IntegrityError:
+        found = _open_draft(employer, month, type_ == "short", schemes)
+        if found is None:
+            raise
+        return found
+
+
+def _schemes_due(employer: Employer, month: date, short: bool, wanted: set[str]) -> dict:
+    regular = live_acts(employer, month)
+    if short:
+        due = wanted & regular
         if not due:
             raise ValidationError(N_("Nothing was submitted for %(month)s yet: use ARREARS CONTRIBUTION."),
                                   field="month", month=month.strftime("%m/%Y"))
-        due -= live_acts(employer, month, "short")
+        due -= live_acts(employer, month, short=True)
     else:
-        due = wanted - live_acts(employer, month, type_)
+        due = wanted - regular
     if not due:
-        raise Conflict(N_("%(month)s was already submitted. Use SHORT CONTRIBUTION to top it up, or cancel "
-                          "the ACR/ECR first."), month=month.strftime("%m/%Y"))
+        raise Conflict(ALREADY_SUBMITTED, month=month.strftime("%m/%Y"))
     return {"with_socso": "ACR" in due, "with_eis": "ECR" in due}
 
 
-LINE_COLUMNS = ("submission_id", "employment_id", "position", "status", "wages", "socso_employer", "socso_employee",
-                "eis_employer", "eis_employee", "skbbk_employee")
-
-
-def _insert_lines(rows: list[tuple]) -> None:
-    """Many lines at once with one prepared, parameterised statement (thousands of employees)."""
-    if not rows:
-        return
-    marks = ", ".join([database.param] * len(LINE_COLUMNS))
-    sql = f'INSERT INTO "submission_line" ({", ".join(LINE_COLUMNS)}) VALUES ({marks})'  # noqa: S608 - fixed names
-    cursor = database.cursor()
-    cursor.executemany(sql, rows)
+ALREADY_SUBMITTED = N_("%(month)s was already submitted. Use SHORT CONTRIBUTION to top it up, or cancel the "
+                       "ACR/ECR first.")
 
 
 def submission_for(employer: Employer, submission_id: int) -> Submission:
@@ -160,16 +148,20 @@ def line_for(submission: Submission, line_id: int) -> SubmissionLine:
     return line
 
 
-def _editable(submission: Submission) -> None:
-    """Only a draft (or a completed draft) changes; the status is read fresh, not from a stale object."""
-    if Submission.select(Submission.status).where(Submission.id == submission.id).scalar() not in ("draft",
-                                                                                                   "complete"):
+def claim_draft(submission: Submission, status: str = "draft") -> None:
+    """Inside the caller's locked transaction: move a draft (or completed draft) to `status`, or refuse.
+
+    The check and the write are one conditional UPDATE, so a pencil save or COMPLETE racing CONFIRM in
+    another tab can never set a confirmed submission back to draft.
+    """
+    changed = Submission.update(status=status).where(
+        (Submission.id == submission.id) & Submission.status.in_(("draft", "complete"))).execute()
+    if not changed:
         raise NotAllowed(N_("This contribution was already submitted."))
 
 
 def update_line(submission: Submission, line_id: int, status: str, wages) -> SubmissionLine:
     """The pencil: set an employee's status and wages; the amounts follow the schedule of the month."""
-    _editable(submission)
     if status not in rules.LINE_STATUSES:
         raise ValidationError(N_("Choose a status."), field="status")
     if status == "no_wages" and wages:
@@ -183,13 +175,10 @@ def update_line(submission: Submission, line_id: int, status: str, wages) -> Sub
         before = _declared(submission.employer, submission.month, exclude=submission.id).get(line.employment_id, {})
         shares = {name: max(0, value - before.get(name, 0)) for name, value in shares.items()}
     with locked():
+        claim_draft(submission)
         SubmissionLine.update(status=status, wages=None if wages is None else sen(wages), **shares).where(
             SubmissionLine.id == line.id).execute()
-        Submission.update(status="draft").where(Submission.id == submission.id).execute()
     return line_for(submission, line_id)
-
-
-SHARES = ("socso_employer", "socso_employee", "eis_employer", "eis_employee", "skbbk_employee")
 
 
 def _declared(employer: Employer, month: date, exclude: int) -> dict[int, dict]:
@@ -211,39 +200,82 @@ class Totals:
     employees: int  # with an amount to pay
     socso: int  # sen, ACR (SOCSO shares + SKBBK)
     eis: int  # sen, ECR
+    socso_employees: int = 0  # with a SOCSO (or SKBBK) amount: the ACR's Total Employee(s)
+    eis_employees: int = 0  # with an EIS amount: the ECR's
 
     @property
     def amount(self):
         return from_sen(self.socso + self.eis)
 
+    @property
+    def nil(self) -> bool:
+        """Nothing to pay at all: CONFIRM records a nil return instead of an ACR/ECR."""
+        return self.socso + self.eis == 0
+
 
 def totals(submission: Submission) -> Totals:
     socso_sum = (SubmissionLine.socso_employer + SubmissionLine.socso_employee + SubmissionLine.skbbk_employee)
     eis_sum = SubmissionLine.eis_employer + SubmissionLine.eis_employee
+
+    def counting(condition):
+        return fn.COALESCE(fn.SUM(Case(None, [(condition, 1)], 0)), 0)
+
     row = (SubmissionLine.select(fn.COUNT(SubmissionLine.id), fn.COALESCE(fn.SUM(socso_sum), 0),
-                                 fn.COALESCE(fn.SUM(eis_sum), 0),
-                                 fn.COALESCE(fn.SUM(Case(None, [((socso_sum + eis_sum) > 0, 1)], 0)), 0))
+                                 fn.COALESCE(fn.SUM(eis_sum), 0), counting((socso_sum + eis_sum) > 0),
+                                 counting(socso_sum > 0), counting(eis_sum > 0))
            .where(SubmissionLine.submission == submission).tuples().get())
-    return Totals(lines=row[0], socso=int(row[1]), eis=int(row[2]), employees=int(row[3]))
+    return Totals(lines=row[0], socso=int(row[1]), eis=int(row[2]), employees=int(row[3]),
+                  socso_employees=int(row[4]), eis_employees=int(row[5]))
 
 
-def complete(submission: Submission) -> None:
-    """COMPLETE: every employee has wages or a status that explains why not."""
-    _editable(submission)
-    states = [rules.LineState(line.employment.person.name, line.status,
-                              None if line.wages is None else from_sen(line.wages),
-                              from_sen(line.socso_employer + line.socso_employee + line.eis_employer
-                                       + line.eis_employee))
-              for line in lines(submission, 1, 1_000_000)]
-    missing = rules.incomplete(states)
-    if missing:
-        shown = ", ".join(missing[:5]) + (f" (+{len(missing) - 5})" if len(missing) > 5 else "")
-        raise ValidationError(N_("Enter the salary, or a status, for: %(names)s."), names=shown)
-    Submission.update(status="complete").where(Submission.id == submission.id).execute()
+def follow_registrations(submission: Submission) -> bool:
+    """Before a draft is shown: its lines follow the month's employments (webapp.services.drafts).
+
+    Reads first and takes the write lock only when something changed, so showing a draft costs no lock.
+    """
+    if not any(drafts.differences(submission)):
+        return False
+    with locked():
+        if Submission.select(Submission.status).where(Submission.id == submission.id).scalar() not in (
+                "draft", "complete"):
+            return False
+        return drafts.follow(submission)
+
+
+def complete(submission: Submission) -> Totals:
+    """COMPLETE: every employee has wages or a status that explains why not (one locked transaction).
+
+    The lines follow the month's employments first. Returns the totals, so the page can say when nothing
+    is due (a nil return).
+    """
+    with locked():
+        if Submission.select(Submission.status).where(Submission.id == submission.id).scalar() in (
+                "draft", "complete"):
+            drafts.follow(submission)
+        states = [rules.LineState(line.employment.person.name, line.status,
+                                  None if line.wages is None else from_sen(line.wages),
+                                  from_sen(line.socso_employer + line.socso_employee + line.eis_employer
+                                           + line.eis_employee))
+                  for line in lines(submission, 1, 1_000_000)]
+        left_out = SubmissionLine.select().where((SubmissionLine.submission == submission)
+                                                 & (SubmissionLine.in_file == False)).count()  # noqa: E712
+        if left_out:
+            raise ValidationError(N_("%(count)s employee(s) were not in the text file: choose what to do for them "
+                                     "on the preview first."), count=left_out)
+        missing = rules.incomplete(states)
+        if missing:
+            shown = ", ".join(missing[:5]) + (f" (+{len(missing) - 5})" if len(missing) > 5 else "")
+            raise ValidationError(N_("Enter the salary, or a status, for: %(names)s."), names=shown)
+        claim_draft(submission, "complete")
+        return totals(submission)
 
 
 def confirm(submission: Submission, token: str) -> list[Acknowledgement]:
-    """CONFIRM: the ACR and/or ECR, exactly once however often it is pressed (token + unique index)."""
+    """CONFIRM: the ACR and/or ECR, exactly once however often it is pressed (token + unique index).
+
+    A scheme whose total is RM 0.00 gets a nil return (status "nil", no number) instead of a bill. A
+    regular submission is Monthly or Arrears by the day it is confirmed (core.contributions.regular_type).
+    """
     with locked():
         current = for_update(Submission.select().where(Submission.id == submission.id)).get()
         if current.status == "confirmed":
@@ -253,23 +285,25 @@ def confirm(submission: Submission, token: str) -> list[Acknowledgement]:
         if current.status != "complete":
             raise NotAllowed(N_("Press COMPLETE before you submit."))
         figures = totals(current)
-        issued, now = [], utcnow()
-        for kind, wanted, amount in (("ACR", current.with_socso, figures.socso),
-                                     ("ECR", current.with_eis, figures.eis)):
+        now = utcnow()
+        issued_on = (now + MALAYSIA).date()
+        type_ = "short" if current.type == "short" else rules.regular_type(current.month, issued_on)
+        issued = []
+        for kind, wanted, amount, employees in (("ACR", current.with_socso, figures.socso, figures.socso_employees),
+                                                ("ECR", current.with_eis, figures.eis, figures.eis_employees)):
             if not wanted:
                 continue
-            issued_on = (now + MALAYSIA).date()
-            sequence = counters.next_value(f"{kind}-{issued_on.year}")
-            number = acknowledgement_number(kind, issued_on, sequence)
+            number = (acknowledgement_number(kind, issued_on, counters.next_value(f"{kind}-{issued_on.year}"))
+                      if amount else None)
             try:
-                issued.append(Acknowledgement.create(
-                    number=number, kind=kind, submission=current, employer=current.employer_id,
-                    month=current.month, type=current.type, medium=current.medium, employees=figures.employees,
-                    amount=amount))
+                with database.atomic():
+                    issued.append(Acknowledgement.create(
+                        number=number, kind=kind, submission=current, employer=current.employer_id,
+                        month=current.month, type=type_, medium=current.medium, employees=employees,
+                        amount=amount, status="unpaid" if amount else "nil"))
             except IntegrityError:
-                raise Conflict(N_("An %(kind)s for %(month)s already exists."), kind=kind,
-                               month=current.month.strftime("%m/%Y")) from None
-        Submission.update(status="confirmed", confirmed_at=now,
+                raise Conflict(ALREADY_SUBMITTED, month=current.month.strftime("%m/%Y")) from None
+        Submission.update(status="confirmed", confirmed_at=now, type=type_,
                           confirm_token=secrets.token_urlsafe(32)).where(Submission.id == current.id).execute()
     return issued
 
@@ -285,6 +319,8 @@ def cancel(employer: Employer, numbers: list[str]) -> list[Acknowledgement]:
             raise NotFound(N_("No such ACR or ECR."))
         if any(a.status == "paid" for a in chosen):
             raise NotAllowed(N_("A paid ACR or ECR cannot be cancelled."))
+        if any(a.status != "unpaid" for a in chosen):
+            raise NotFound(N_("No such ACR or ECR."))
         now = utcnow()
         for ack in chosen:
             Acknowledgement.update(status="cancelled", cancelled_at=now).where(
@@ -304,6 +340,6 @@ def acknowledgements(employer: Employer, month: date | None = None, kind: str | 
         query = query.where(Acknowledgement.month == month)
     if kind in ("ACR", "ECR"):
         query = query.where(Acknowledgement.kind == kind)
-    if status in ("unpaid", "paid", "cancelled"):
+    if status in ("unpaid", "paid", "cancelled", "nil"):
         query = query.where(Acknowledgement.status == status)
     return query.order_by(Acknowledgement.created_at.desc(), Acknowledgement.id.desc())

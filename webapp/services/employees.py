@@ -1,13 +1,12 @@
 """Employees of an employer: coverage facts, the list with search and paging, CSV export, termination."""
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import date
 
-from peewee import fn
+from peewee import Case, fn
 
-from core.coverage import Employee, coverage
+from core.coverage import EIS_START, Employee, coverage
+from core.csvexport import csv_text
 from core.errors import N_, NotFound, ValidationError
 from core.registration import TERMINATION_REASONS
 from webapp.db import locked
@@ -16,12 +15,33 @@ from webapp.models import Employer, Employment, Person
 PAGE_SIZE = 50
 
 
+def first_eis_on():
+    """A column for an Employment query: the first day from January 2018 on that its person was employed by
+    anyone the portal knows of (their EIS history; see core.coverage). A correlated subquery, so a list of
+    thousands of employees costs one query."""
+    other = Employment.alias()
+    start = Case(None, [(other.start_date < EIS_START, EIS_START)], other.start_date)
+    return (other.select(fn.MIN(start))
+            .where((other.person == Employment.person)
+                   & ((other.status != "pending") | (other.id == Employment.id))
+                   & (other.end_date.is_null() | (other.end_date >= EIS_START)))
+            .alias("first_eis_on"))
+
+
+def _as_date(value) -> date | None:
+    """A date from a subquery column (SQLite returns its ISO text, PostgreSQL a date)."""
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
 def facts(employment: Employment) -> Employee:
-    """What core.coverage needs to know about this employment."""
+    """What core.coverage needs to know about this employment (with `first_eis_on` when it was selected)."""
     person = employment.person
+    first_eis = getattr(employment, "first_eis_on", None)
+    if first_eis is None:
+        first_eis = Employment.select(first_eis_on()).where(Employment.id == employment.id).scalar()
     return Employee(birth_date=person.birth_date, employment_start=employment.start_date, citizen=person.citizen,
                     domestic=employment.domestic, employment_end=employment.end_date,
-                    first_insured_on=person.first_insured_on)
+                    first_insured_on=person.first_insured_on, first_eis_on=_as_date(first_eis))
 
 
 def coverage_now(employment: Employment, today: date):
@@ -71,18 +91,18 @@ def search(employer: Employer, query: str = "", status: str = "active", page: in
 
 
 def csv_export(employer: Employer, query: str = "", status: str = "all") -> str:
-    """Every matching employee as CSV (not only one page)."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["Identification Type", "Identification No.", "Name", "Date of Birth", "Gender",
-                     "Employment Start Date", "Employment End Date", "Status"])
-    first = search(employer, query, status, 1)
-    for number in range(1, first.pages + 1):
-        for row in (first if number == 1 else search(employer, query, status, number)).rows:
-            writer.writerow([row.id_type, row.id_number, row.name, row.birth_date.isoformat(),
-                             row.gender, row.start_date.isoformat(),
-                             row.end_date.isoformat() if row.end_date else "", row.status])
-    return out.getvalue()
+    """Every matching employee as a CSV document (not only one page), safe to open in a spreadsheet."""
+    header = ["Identification Type", "Identification No.", "Name", "Date of Birth", "Gender",
+              "Employment Start Date", "Employment End Date", "Status"]
+
+    def rows():
+        first = search(employer, query, status, 1)
+        for number in range(1, first.pages + 1):
+            for row in (first if number == 1 else search(employer, query, status, number)).rows:
+                yield [row.id_type, row.id_number, row.name, row.birth_date.isoformat(), row.gender,
+                       row.start_date.isoformat(), row.end_date.isoformat() if row.end_date else "", row.status]
+
+    return csv_text(header, rows())
 
 
 def get(employer: Employer, employment_id: int) -> Employment:

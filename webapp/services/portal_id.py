@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from core.errors import N_, Conflict, NotAllowed, NotFound, ValidationError
 from core.identifiers import normalize_brn, normalize_mykad, normalize_phone, portal_application_reference
+from core.names import normalize_person_name
 from webapp.db import for_update, locked
 from webapp.models import PortalApplication, User, utcnow
 from webapp.services import auth, counters, emails, outbox, uploads
@@ -29,22 +30,23 @@ def submit(data: Application, certificate, filename: str, settings, submitted_by
 
     Everything is checked before anything is written; one transaction writes the row and the email.
     """
-    for field, normalize in (("brn", normalize_brn), ("applicant_mykad", normalize_mykad), ("phone", normalize_phone)):
+    for field, normalize in (("brn", normalize_brn), ("applicant_mykad", normalize_mykad), ("phone", normalize_phone),
+                             ("applicant_name", normalize_person_name)):
         try:
             normalize(getattr(data, field))
         except ValidationError as exc:
             exc.field = field
             raise
+    upload = uploads.accept(certificate, filename, settings, field="certificate")
     with locked():
-        stored = uploads.store_document(certificate, filename, settings["UPLOAD_DIR"],
-                                        settings["MAX_DOCUMENT_BYTES"])
+        stored = uploads.store(upload, settings["UPLOAD_DIR"])
         now = utcnow()
         reference = portal_application_reference(now.year, counters.next_value(f"portal-application-{now.year}"))
         application = PortalApplication.create(
             reference=reference,
             company_name=data.company_name.strip(),
             brn=normalize_brn(data.brn),
-            applicant_name=data.applicant_name.strip(),
+            applicant_name=normalize_person_name(data.applicant_name),
             applicant_mykad=normalize_mykad(data.applicant_mykad),
             designation=data.designation.strip(),
             email=auth.normalize_email(data.email),

@@ -1,5 +1,6 @@
 """Employer registration (Form 1) and employee registration batches (Form 2, CRN), QRG 2, 3, 4 and 10."""
 
+import logging
 from dataclasses import dataclass
 from datetime import date
 
@@ -7,7 +8,8 @@ from peewee import IntegrityError
 
 from core.errors import N_, Conflict, NotAllowed, NotFound, ValidationError
 from core.identifiers import crn_number, issue_employer_code, normalize_brn, normalize_mykad, normalize_phone
-from core.registration import check_document_period, check_identity, check_start_date
+from core.names import normalize_person_name
+from core.registration import check_document_period, check_identity, check_start_date, required_documents
 from webapp.db import for_update, locked
 from webapp.models import (
     BatchDocument,
@@ -16,12 +18,14 @@ from webapp.models import (
     Employment,
     Person,
     RegistrationBatch,
+    StoredFile,
     User,
     utcnow,
 )
 from webapp.services import counters, letters, uploads
 from webapp.services.employers import managed
 
+audit = logging.getLogger("assist.audit")
 CODE_BASE = 9_000_000_000  # codes we issue start at 9000000001: they cannot collide with PERKESO's own
 
 
@@ -112,9 +116,23 @@ def batch_for(user: User, batch_id: int, *, draft: bool = True) -> RegistrationB
 
 
 def find_person(id_type: str, id_number: str) -> Person | None:
-    """Search Existing Employee: a person insured before, by any employer."""
+    """A person insured before, by any employer (no log: callers that show the person use search_existing)."""
     number = id_number.strip().upper().replace("-", "").replace(" ", "")
     return Person.get_or_none((Person.id_type == id_type) & (Person.id_number == number))
+
+
+def search_existing(account: User | None, employer_id: int, id_type: str, id_number: str,
+                    purpose: str = "search") -> Person | None:
+    """Search Existing Employee: find a person insured before and log the look-up.
+
+    The answer shows a person's name, birth date and gender, so every look-up is logged (account, employer,
+    the number's last four characters, found or not); the views cap look-ups per account (ratelimits.py).
+    """
+    person = find_person(id_type, id_number)
+    number = id_number.strip().upper().replace("-", "").replace(" ", "")
+    audit.info("employee %s account=%s employer=%s id_type=%s number=*%s found=%s", purpose,
+               account.id if account else "-", employer_id, id_type, number[-4:], person is not None)
+    return person
 
 
 @dataclass(frozen=True)
@@ -138,15 +156,20 @@ class EmployeeForm:
     kin_relationship: str = ""
 
 
-def add_employee(batch: RegistrationBatch, data: EmployeeForm, files: dict, settings, today: date) -> Employment:
+def add_employee(batch: RegistrationBatch, data: EmployeeForm, files: dict, settings, today: date,
+                 account: User | None = None) -> Employment:
     """SAVE on the employee form: the person (found or new) and a pending employment, in one transaction.
 
     `files` maps "passport_file" / "permit_file" to (stream, filename) for foreign workers.
     """
-    person = find_person(data.id_type, data.id_number)
+    person = search_existing(account, batch.employer_id, data.id_type, data.id_number, purpose="save")
     identity = check_identity(data.id_type, data.id_number, person.birth_date if person else data.birth_date,
                               person.gender if person else data.gender)
     check_start_date(data.start_date, identity.birth_date, today)
+    if person is not None and data.start_date < person.first_insured_on:
+        raise ValidationError(N_("%(name)s was first insured with SOCSO on %(date)s: an employment cannot start "
+                                 "before that. If the date is wrong, call the hotline 1-300-22-8000."),
+                              field="start_date", name=person.name, date=person.first_insured_on.strftime("%d/%m/%Y"))
     if data.foreign:
         check_document_period(N_("passport"), data.passport_number, data.passport_start, data.passport_end, today,
                               "passport_number")
@@ -156,20 +179,23 @@ def add_employee(batch: RegistrationBatch, data: EmployeeForm, files: dict, sett
             raise ValidationError(N_("Enter the next of kin."), field="kin_name")
     if person is None and not data.name.strip():
         raise ValidationError(N_("Enter the employee's name."), field="name")
+    # A person found by Search Existing Employee keeps the name on record: a later employer cannot rename them.
+    name = person.name if person else _person_name(data.name, "name").upper()
+    kin_name = _person_name(data.kin_name, "kin_name") if data.foreign else ""
+    accepted = {name: uploads.accept(stream, filename, settings, field=name)
+                for name, (stream, filename) in files.items() if filename}
     employer = batch.employer
     with locked():
         if person is None:
             person = Person.create(id_type=identity.id_type, id_number=identity.id_number,
-                                   name=" ".join(data.name.split()).upper(), birth_date=identity.birth_date,
+                                   name=name, birth_date=identity.birth_date,
                                    gender=identity.gender, citizen=not data.foreign, nationality=data.nationality,
                                    first_insured_on=data.start_date)
         if Employment.select().where((Employment.employer == employer) & (Employment.person == person)
                                      & Employment.end_date.is_null()).exists():
             raise Conflict(N_("%(name)s is already an employee of this employer."), field="id_number",
                            name=person.name)
-        stored = {name: uploads.store_document(stream, filename, settings["UPLOAD_DIR"],
-                                               settings["MAX_DOCUMENT_BYTES"])
-                  for name, (stream, filename) in files.items() if filename}
+        stored = {name: uploads.store(upload, settings["UPLOAD_DIR"]) for name, upload in accepted.items()}
         try:
             return Employment.create(
                 employer=employer, person=person, batch=batch, domestic=employer.kind == "domestic",
@@ -177,11 +203,19 @@ def add_employee(batch: RegistrationBatch, data: EmployeeForm, files: dict, sett
                 eis_start_date=data.start_date if batch.kind == "new_employer" else max(today, data.start_date),
                 passport_number=data.passport_number.strip().upper(), passport_start=data.passport_start,
                 passport_end=data.passport_end, permit_number=data.permit_number.strip().upper(),
-                permit_start=data.permit_start, permit_end=data.permit_end, kin_name=data.kin_name.strip(),
+                permit_start=data.permit_start, permit_end=data.permit_end, kin_name=kin_name,
                 kin_phone=data.kin_phone.strip(), kin_relationship=data.kin_relationship, **stored)
         except IntegrityError:
             raise Conflict(N_("%(name)s is already an employee of this employer."), field="id_number",
                            name=person.name) from None
+
+
+def _person_name(text: str, field: str) -> str:
+    try:
+        return normalize_person_name(text)
+    except ValidationError as exc:
+        exc.field = field
+        raise
 
 
 def remove_employee(batch: RegistrationBatch, employment_id: int) -> None:
@@ -195,9 +229,28 @@ def remove_employee(batch: RegistrationBatch, employment_id: int) -> None:
 def add_document(batch: RegistrationBatch, document_type: str, stream, filename: str, remarks: str,
                  settings) -> BatchDocument:
     """ADD DOCUMENT: a checked file stored outside static/, listed with the batch."""
+    upload = uploads.accept(stream, filename, settings, field="file")
     with locked():
-        stored = uploads.store_document(stream, filename, settings["UPLOAD_DIR"], settings["MAX_DOCUMENT_BYTES"])
+        stored = uploads.store(upload, settings["UPLOAD_DIR"])
         return BatchDocument.create(batch=batch, document_type=document_type, file=stored, remarks=remarks.strip())
+
+
+def checklist(batch: RegistrationBatch) -> list[str]:
+    """The supporting documents the checklist asks for in this batch's case (codes of DOCUMENT_TYPES)."""
+    has_foreign = Employment.select().join(Person).where((Employment.batch == batch) & ~Person.citizen).exists()
+    return required_documents(batch.employer.kind == "domestic", batch.kind == "new_employer", has_foreign)
+
+
+def uploaded_documents(batch: RegistrationBatch) -> list[BatchDocument]:
+    return list(BatchDocument.select(BatchDocument, StoredFile).join(StoredFile)
+                .where(BatchDocument.batch == batch).order_by(BatchDocument.id))
+
+
+def missing_documents(batch: RegistrationBatch) -> list[str]:
+    """Required documents (checklist codes) not uploaded yet."""
+    uploaded = {d.document_type for d in BatchDocument.select(BatchDocument.document_type)
+                .where(BatchDocument.batch == batch)}
+    return [code for code in checklist(batch) if code not in uploaded]
 
 
 def submit(batch: RegistrationBatch, today: date) -> Employer:
@@ -210,6 +263,10 @@ def submit(batch: RegistrationBatch, today: date) -> Employer:
             raise ValidationError(N_("Add at least one employee before you submit."))
         if not BatchDocument.select().where(BatchDocument.batch == batch).exists():
             raise ValidationError(N_("Add at least one supporting document before you submit."))
+        missing = missing_documents(batch)
+        if missing:
+            raise ValidationError(N_("Upload every document the checklist marks as required: %(count)s still "
+                                     "missing (see Upload Supporting Document)."), count=len(missing))
         employer = batch.employer
         if batch.kind == "new_employer":
             prefix = "A" if employer.kind == "domestic" else "E"

@@ -8,6 +8,7 @@ from core.errors import NotFound, ValidationError
 from webapp.access import is_kiosk_terminal, sign_in
 from webapp.forms.auth import ChangePasswordForm, EmailStepForm, NewPasswordForm, PasswordStepForm, PlainForm
 from webapp.i18n import translate_error
+from webapp.ratelimits import limited
 from webapp.rendering import form_errors, go, render
 from webapp.services import auth, sessions
 from webapp.views import safe_next
@@ -20,6 +21,7 @@ def _home_for(user) -> str:
 
 
 @bp.route("/employer/login", methods=["GET", "POST"])
+@limited("login-email", "login-password", "login-password-ip")
 def login():
     if current_user.is_authenticated:
         return redirect(_home_for(current_user), 303)
@@ -115,6 +117,7 @@ def terms():
 
 
 @bp.route("/employer/forgot-password", methods=["GET", "POST"])
+@limited("forgot-password", "forgot-password-ip")
 def forgot_password():
     form = EmailStepForm()
     if form.validate_on_submit():

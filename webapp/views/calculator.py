@@ -6,7 +6,7 @@ from flask import Blueprint, request
 
 from core.coverage import Employee, coverage
 from core.errors import ValidationError
-from core.money import ZERO, parse_ringgit
+from core.money import ZERO, parse_wages
 from core.periods import add_months
 from core.rates import NOTHING, eis, skbbk, socso
 from webapp.forms.calculator import CalculatorForm
@@ -27,12 +27,13 @@ def _years_before(day: date, years: int) -> date:
 def calculate(form: CalculatorForm) -> dict:
     """Coverage and shares for the form's answers; the employee is `age` on the last day of the month."""
     month = form.month_date()
-    wages = parse_ringgit(form.wages.data)
+    wages = parse_wages(form.wages.data)
     age = form.age.data
     birth = _years_before(add_months(month, 1) - timedelta(days=1), age)
     first_insured = _years_before(birth, -55) if form.first_insured_late.data and age >= 55 else None
-    person = Employee(birth_date=birth, employment_start=birth, citizen=form.nationality.data == "local",
-                      domestic=form.domestic.data, first_insured_on=first_insured)
+    person = Employee(birth_date=birth, employment_start=first_insured or birth,
+                      citizen=form.nationality.data == "local", domestic=form.domestic.data,
+                      first_insured_on=first_insured)
     covered = coverage(person, month)
     socso_share = socso(wages, month, covered.socso) if covered.socso else NOTHING
     eis_share = eis(wages, month) if covered.eis else NOTHING

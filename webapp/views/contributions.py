@@ -82,6 +82,8 @@ def _paging():
 @with_employer
 def employees(employer, submission_id: int):
     submission = _submission(employer, submission_id)
+    if submission.status in ("draft", "complete") and contributions.follow_registrations(submission):
+        submission = _submission(employer, submission_id)
     page, per_page = _paging()
     figures = contributions.totals(submission)
     pages = max(1, -(-figures.lines // per_page))
@@ -165,10 +167,13 @@ def complete(employer, submission_id: int):
     if not PlainForm().validate_on_submit():
         abort(400)
     try:
-        contributions.complete(submission)
+        figures = contributions.complete(submission)
     except AssistError as exc:
         flash(translate_error(exc), "error")
         return redirect(url_for("contributions.employees", submission_id=submission.id), 303)
+    if figures.nil:
+        flash(gettext("No contribution is due for %(month)s: no employee has wages. SUBMIT records a nil return; "
+                      "no ACR/ECR is issued.", month=submission.month.strftime("%m/%Y")), "info")
     return redirect(url_for("contributions.summary", submission_id=submission.id), 303)
 
 
@@ -238,25 +243,43 @@ def history(employer):
 def textfile(employer, scheme: str):
     """TEXT FILE: Choose File, Upload; every wrong line in a table, or the draft made from a clean file."""
     form = UploadForm()
-    checked = None
+    checked, upload_error = None, None
     if form.validate_on_submit():
         data = form.file.data.read(current_app.config["MAX_CONTENT_LENGTH"])
         today = malaysia_today()
         checked = textfiles.check_upload(employer, scheme, data, today)
         if not checked.errors:
-            submission = textfiles.to_draft(employer, current_user._get_current_object(), scheme, checked, today)
-            return go(url_for("contributions.preview", submission_id=submission.id))
+            try:
+                submission = textfiles.to_draft(employer, current_user._get_current_object(), scheme, checked, today)
+            except AssistError as exc:  # e.g. the month was already submitted: SHORT CONTRIBUTION
+                upload_error = translate_error(exc)
+            else:
+                return go(url_for("contributions.preview", submission_id=submission.id))
     status = 422 if checked or form.errors else 200
     return render("contributions/textfile.html", "upload_result", status, employer=employer, scheme=scheme,
-                  scheme_name=SCHEME_NAMES[scheme], form=form, checked=checked)
+                  scheme_name=SCHEME_NAMES[scheme], form=form, checked=checked, upload_error=upload_error)
 
 
-@bp.get("/s/<int:submission_id>/preview")
+@bp.route("/s/<int:submission_id>/preview", methods=["GET", "POST"])
 @with_employer
 def preview(employer, submission_id: int):
+    """The draft a text file made: what the file held, and a choice for each employee it left out."""
     submission = _submission(employer, submission_id)
-    return render("contributions/preview.html", employer=employer, submission=submission,
-                  figures=contributions.totals(submission), rows=contributions.lines(submission, 1, 20))
+    left_out, error = textfiles.left_out(submission), None
+    if request.method == "POST" and PlainForm().validate_on_submit():
+        decisions = {line.id: request.form.get(f"choice-{line.id}", "") for line in left_out}
+        try:
+            textfiles.decide_left_out(submission, decisions)
+        except AssistError as exc:
+            error = translate_error(exc)
+        else:
+            flash(gettext("Saved. Every employee of the month now has a line."), "success")
+            return redirect(url_for("contributions.preview", submission_id=submission.id), 303)
+    return render("contributions/preview.html", status=422 if error else 200, employer=employer,
+                  submission=submission, figures=contributions.totals(submission),
+                  rows=contributions.lines(submission, 1, 20), non_ascii=textfiles.non_ascii_names(submission),
+                  counts=textfiles.file_counts(submission), left_out=left_out, choices=textfiles.MISSING_CHOICES,
+                  form=PlainForm(), error=error)
 
 
 @bp.get("/s/<int:submission_id>/export/<any(combined, socso, eis):layout>.txt")

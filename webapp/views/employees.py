@@ -1,6 +1,6 @@
 """Employees of the selected employer: active search, filter, paging, CSV export and termination (QRG 11)."""
 
-from flask import Blueprint, Response, abort, flash, redirect, request, url_for
+from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_babel import gettext
 
 from core.errors import NotFound, ValidationError
@@ -10,6 +10,7 @@ from webapp.models import malaysia_today
 from webapp.rendering import form_errors, render
 from webapp.services import employees as service
 from webapp.tenancy import with_employer
+from webapp.views.files import csv_attachment
 
 bp = Blueprint("employees", __name__, url_prefix="/employees")
 STATUSES = ("active", "terminated", "all")
@@ -37,9 +38,7 @@ def index(employer):
 @with_employer
 def export(employer):
     query, status, _ = _filters()
-    body = "\ufeff" + service.csv_export(employer, query, status)  # the BOM lets spreadsheet software read UTF-8
-    return Response(body, mimetype="text/csv", headers={
-        "Content-Disposition": f'attachment; filename="employees-{employer.code}.csv"'})
+    return csv_attachment(service.csv_export(employer, query, status), f"employees-{employer.code}.csv")
 
 
 @bp.route("/<int:employment_id>/terminate", methods=["GET", "POST"])

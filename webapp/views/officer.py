@@ -1,6 +1,6 @@
 """Officer back office: pending Portal ID applications, APPROVE or REJECT."""
 
-from flask import Blueprint, abort, current_app, flash, redirect, send_file, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, url_for
 from flask_babel import gettext
 from flask_login import current_user
 
@@ -11,7 +11,8 @@ from webapp.forms.portal_id import RejectForm
 from webapp.i18n import translate_error
 from webapp.models import PortalApplication
 from webapp.rendering import form_errors, go, render
-from webapp.services import portal_id, uploads
+from webapp.services import portal_id
+from webapp.views.files import stored_document
 
 bp = Blueprint("officer", __name__, url_prefix="/officer")
 
@@ -41,9 +42,7 @@ def application(application_id: int):
 @bp.get("/applications/<int:application_id>/certificate")
 @officer_required
 def certificate(application_id: int):
-    stored = _application_or_404(application_id).certificate
-    return send_file(uploads.path_of(stored, current_app.config["UPLOAD_DIR"]), mimetype=stored.content_type,
-                     as_attachment=True, download_name=stored.original_name, max_age=0)
+    return stored_document(_application_or_404(application_id).certificate)
 
 
 @bp.post("/applications/<int:application_id>/approve")

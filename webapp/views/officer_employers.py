@@ -1,12 +1,12 @@
 """Officer back office: find an employer by code, name or BRN; its registration, employees and documents."""
 
-from flask import Blueprint, abort, current_app, request
+from flask import Blueprint, abort, request
 
 from webapp.access import officer_required
 from webapp.models import BatchDocument, Employer, Employment, Person, RegistrationBatch
 from webapp.rendering import render
-from webapp.services import employees, uploads
-from webapp.views.files import attachment
+from webapp.services import employees
+from webapp.views.files import stored_document
 
 bp = Blueprint("officer_employers", __name__, url_prefix="/officer/employers")
 
@@ -48,5 +48,4 @@ def document(document_id: int):
     upload = BatchDocument.get_or_none(BatchDocument.id == document_id)
     if upload is None:
         abort(404)
-    return attachment(uploads.path_of(upload.file, current_app.config["UPLOAD_DIR"]), upload.file.content_type,
-                      upload.file.original_name)
+    return stored_document(upload.file)

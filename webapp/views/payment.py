@@ -15,7 +15,8 @@ from webapp.services import contributions
 from webapp.tenancy import with_employer
 
 bp = Blueprint("payment", __name__, url_prefix="/payment")
-ACK_STATUSES = {"unpaid": N_("Unpaid"), "paid": N_("Paid"), "cancelled": N_("Cancelled")}
+ACK_STATUSES = {"unpaid": N_("Unpaid"), "paid": N_("Paid"), "cancelled": N_("Cancelled"),
+                "nil": N_("No contribution due")}
 bp.add_app_template_global(ACK_STATUSES, "ack_statuses")
 
 
@@ -37,7 +38,7 @@ def cancel(employer, submission_id: int):
     """Choose the ACR, the ECR or both, then CONFIRM."""
     issued = list(Acknowledgement.select().where((Acknowledgement.employer == employer)
                                                  & (Acknowledgement.submission == submission_id)
-                                                 & (Acknowledgement.status != "cancelled")))
+                                                 & Acknowledgement.status.in_(("unpaid", "paid"))))
     if not issued:
         abort(404)
     form = PlainForm()

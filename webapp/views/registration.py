@@ -6,17 +6,18 @@ from flask_login import current_user
 
 from core import registration as lists
 from core.errors import AssistError, NotFound, ValidationError
-from core.registration import DOCUMENT_TYPES, required_documents
+from core.registration import DOCUMENT_TYPES
 from webapp.access import employer_required
 from webapp.forms.auth import PlainForm
 from webapp.forms.registration import DocumentForm, EmployeeForm, EmployerRegistrationForm
 from webapp.i18n import translate_error
 from webapp.models import BatchDocument, Employment, Person, RegistrationBatch, malaysia_today
+from webapp.ratelimits import limited
 from webapp.rendering import form_errors, render
 from webapp.services import employees as employees_service
-from webapp.services import employers, letters, registration, uploads
+from webapp.services import employers, letters, registration
 from webapp.tenancy import selected_employer
-from webapp.views.files import attachment
+from webapp.views.files import attachment, stored_document
 
 bp = Blueprint("registration", __name__, url_prefix="/registration")
 
@@ -91,6 +92,7 @@ def employees(batch_id: int):
 
 
 @bp.route("/<int:batch_id>/employees/new", methods=["GET", "POST"])
+@limited("employee-search")  # SAVE looks the number up too (and its page shows who was found)
 @employer_required
 def add_employee(batch_id: int):
     batch = _batch(batch_id)
@@ -98,29 +100,52 @@ def add_employee(batch_id: int):
         abort(404)
     foreign = request.args.get("foreign") == "1"
     form = EmployeeForm().configure(foreign)
-    if request.method == "GET":  # SEARCH sends the identification by GET (htmx, or the button without JS)
-        form.id_type.data = request.args.get("id_type", form.id_type.data)
-        form.id_number.data = request.args.get("id_number", "")
     found = None
-    if form.id_number.data and form.id_type.data:
-        found = registration.find_person(form.id_type.data, form.id_number.data)
-    if request.method == "POST" and form.validate_on_submit():
-        dates = ("birth_date", "start_date", "passport_start", "passport_end", "permit_start", "permit_end")
-        texts = ("id_type", "id_number", "name", "gender", "nationality", "passport_number", "permit_number",
-                 "kin_name", "kin_phone", "kin_relationship")
-        data = registration.EmployeeForm(foreign=foreign, **{name: getattr(form, name).data for name in dates},
-                                         **{name: getattr(form, name).data or "" for name in texts})
-        files = {name: (getattr(form, name).data.stream, getattr(form, name).data.filename or "")
-                 for name in ("passport_file", "permit_file") if foreign and getattr(form, name).data}
-        try:
-            registration.add_employee(batch, data, files, current_app.config, malaysia_today())
-        except AssistError as exc:
-            _show_error(form, exc, "id_number")
-        else:
-            return redirect(url_for("registration.employees", batch_id=batch.id), 303)
+    if request.method == "POST":
+        if form.validate_on_submit():
+            dates = ("birth_date", "start_date", "passport_start", "passport_end", "permit_start", "permit_end")
+            texts = ("id_type", "id_number", "name", "gender", "nationality", "passport_number", "permit_number",
+                     "kin_name", "kin_phone", "kin_relationship")
+            data = registration.EmployeeForm(foreign=foreign, **{name: getattr(form, name).data for name in dates},
+                                             **{name: getattr(form, name).data or "" for name in texts})
+            files = {name: (getattr(form, name).data.stream, getattr(form, name).data.filename or "")
+                     for name in ("passport_file", "permit_file") if foreign and getattr(form, name).data}
+            try:
+                registration.add_employee(batch, data, files, current_app.config, malaysia_today(),
+                                          account=current_user._get_current_object())
+            except AssistError as exc:
+                _show_error(form, exc, "id_number")
+            else:
+                return redirect(url_for("registration.employees", batch_id=batch.id), 303)
+        found = _search(batch, form, purpose="save")
     status = 422 if request.method == "POST" else 200
-    return render("registration/employee_form.html", "person_block" if request.args.get("search") else None,
-                  status, form=form, batch=batch, foreign=foreign, found=found)
+    return render("registration/employee_form.html", status=status, form=form, batch=batch, foreign=foreign,
+                  found=found, searched=False)
+
+
+@bp.post("/<int:batch_id>/employees/search")
+@limited("employee-search")
+@employer_required
+def search_employee(batch_id: int):
+    """SEARCH (Search Existing Employee): by POST, so neither the MyKad nor the CSRF token is in a URL.
+
+    htmx posts only the identification and gets the person block; without JavaScript the whole form is
+    posted here and the page comes back with what was typed and who was found.
+    """
+    batch = _batch(batch_id)
+    if batch is None:
+        abort(404)
+    foreign = request.args.get("foreign") == "1"
+    form = EmployeeForm().configure(foreign)
+    return render("registration/employee_form.html", "person_block", form=form, batch=batch, foreign=foreign,
+                  found=_search(batch, form), searched=True)
+
+
+def _search(batch, form, purpose: str = "search"):
+    if not (form.id_type.data and form.id_number.data):
+        return None
+    return registration.search_existing(current_user._get_current_object(), batch.employer_id, form.id_type.data,
+                                        form.id_number.data, purpose=purpose)
 
 
 @bp.post("/<int:batch_id>/employees/<int:employment_id>/remove")
@@ -151,11 +176,11 @@ def documents(batch_id: int):
             _show_error(form, exc, "file")
         else:
             return redirect(url_for("registration.documents", batch_id=batch.id), 303)
-    has_foreign = Employment.select().join(Person).where((Employment.batch == batch) & ~Person.citizen).exists()
-    checklist = required_documents(batch.employer.kind == "domestic", batch.kind == "new_employer", has_foreign)
-    uploaded = list(BatchDocument.select().where(BatchDocument.batch == batch).order_by(BatchDocument.id))
+    uploaded = registration.uploaded_documents(batch)
+    done = {d.document_type for d in uploaded}
     return render("registration/documents.html", "documents_block", form_errors(form), form=form, batch=batch,
-                  checklist=checklist, uploaded=uploaded, document_types=DOCUMENT_TYPES)
+                  checklist=registration.checklist(batch), done=done, uploaded=uploaded,
+                  document_types=DOCUMENT_TYPES)
 
 
 @bp.get("/<int:batch_id>/documents/<int:document_id>")
@@ -165,8 +190,7 @@ def document(batch_id: int, document_id: int):
     upload = BatchDocument.get_or_none((BatchDocument.id == document_id) & (BatchDocument.batch == batch))
     if upload is None:
         abort(404)
-    return attachment(uploads.path_of(upload.file, current_app.config["UPLOAD_DIR"]), upload.file.content_type,
-                      upload.file.original_name)
+    return stored_document(upload.file)
 
 
 @bp.get("/<int:batch_id>/generated/<any(sip1, ds):kind>.pdf")

@@ -1,0 +1,156 @@
+"""The lines of a draft: one per employee working in the month, following the employer's people until CONFIRM.
+
+- A new draft starts from what the employer last declared for the month when there is something: the
+  submission that was cancelled (QRG 9) or confirmed before, salaries and "No wages this month" kept, the
+  amounts computed again for the new draft's schemes. A SHORT top-up starts from the declared wages.
+- Whenever a draft is shown or COMPLETEd, its lines follow the employments of that month (`follow`): an
+  employee registered since appears as "New this month", one who left in the month becomes "Left this
+  month" (their salary kept), one whose employment no longer reaches the month goes. Registration's New
+  and Left win over what a text file or the pencil said.
+
+These functions run inside the caller's locked transaction; they are the contribution service's helpers.
+"""
+
+from datetime import date
+
+from peewee import JOIN, fn
+
+from core import contributions as rules
+from core.money import from_sen, sen
+from core.periods import add_months
+from webapp.db import database
+from webapp.models import Employer, Employment, Person, Submission, SubmissionLine
+from webapp.services.employees import coverage_now, first_eis_on
+
+SHARES = ("socso_employer", "socso_employee", "eis_employer", "eis_employee", "skbbk_employee")
+LINE_COLUMNS = ("submission_id", "employment_id", "position", "status", "wages", *SHARES, "in_file")
+
+
+def employments_in(employer: Employer, month: date):
+    """Employees working at any time in `month`: registered, started by its end, not left before it."""
+    # Only what the lines and core.coverage need: a big employer has thousands of rows here.
+    return (Employment.select(Employment.id, Employment.start_date, Employment.end_date, Employment.domestic,
+                              Employment.person, Person.id, Person.id_number, Person.name, Person.birth_date,
+                              Person.citizen, Person.first_insured_on, first_eis_on()).join(Person)
+            .where(_working_in(employer, month))
+            .order_by(Person.name, Employment.id))
+
+
+def _working_in(employer: Employer, month: date):
+    return ((Employment.employer == employer) & (Employment.status != "pending")
+            & (Employment.start_date < add_months(month, 1))
+            & (Employment.end_date.is_null() | (Employment.end_date >= month)))
+
+
+def line_status(employment: Employment, month: date) -> str:
+    """What registration says of an employee in `month`: Left this month, New this month, or Active."""
+    if employment.end_date and employment.end_date < add_months(month, 1):
+        return "left"
+    return "new" if employment.start_date >= month else "active"
+
+
+def _registered_status(employment: Employment, month: date, said: str) -> str:
+    """The status a line keeps: registration's New or Left when it knows one, else what was said."""
+    known = line_status(employment, month)
+    return said if known == "active" else known
+
+
+def insert_lines(rows: list[tuple]) -> None:
+    """Many lines at once with one prepared, parameterised statement (thousands of employees)."""
+    if not rows:
+        return
+    marks = ", ".join([database.param] * len(LINE_COLUMNS))
+    sql = f'INSERT INTO "submission_line" ({", ".join(LINE_COLUMNS)}) VALUES ({marks})'  # noqa: S608 - fixed names
+    database.cursor().executemany(sql, rows)
+
+
+def earlier_lines(employer: Employer, month: date, exclude: int) -> dict[int, SubmissionLine]:
+    """Per employment, the line of the last regular submission of `month` that was confirmed or cancelled."""
+    source = (Submission.select(Submission.id)
+              .where((Submission.employer == employer) & (Submission.month == month) & (Submission.type != "short")
+                     & Submission.status.in_(("confirmed", "cancelled")) & (Submission.id != exclude))
+              .order_by(Submission.id.desc()).limit(1).scalar())
+    if source is None:
+        return {}
+    return {line.employment_id: line for line in SubmissionLine.select().where(SubmissionLine.submission == source)}
+
+
+def amounts_for(submission: Submission, employment: Employment, wages_sen: int | None) -> dict:
+    """The shares (sen) of `wages_sen` for this employee under the submission's schemes."""
+    amounts = rules.line_amounts(coverage_now(employment, submission.month),
+                                 None if wages_sen is None else from_sen(wages_sen), submission.month,
+                                 with_socso=submission.with_socso, with_eis=submission.with_eis)
+    return {name: sen(getattr(amounts, name)) for name in SHARES}
+
+
+def build(submission: Submission, employer: Employer, *, declared: dict | None = None, fill=None) -> None:
+    """Insert the lines of a new (or emptied) draft.
+
+    `declared` (SHORT): per employment, the wages declared before. `fill(employment, previous)` (a text
+    file) gives a line's status, wages, shares and `in_file`; `previous` is the draft's line before the
+    file, or None.
+    Otherwise the lines start from the last cancelled or confirmed submission of the month, if any.
+    """
+    month = submission.month
+    previous = {line.employment_id: line for line in
+                SubmissionLine.select().where(SubmissionLine.submission == submission)}
+    if previous:
+        SubmissionLine.delete().where(SubmissionLine.submission == submission).execute()
+    earlier = {} if declared is not None or fill is not None else earlier_lines(employer, month, submission.id)
+    rows = []
+    for position, employment in enumerate(employments_in(employer, month), 1):
+        line = {"status": line_status(employment, month), "wages": None, **dict.fromkeys(SHARES, 0), "in_file": None}
+        if declared is not None:
+            line["wages"] = declared.get(employment.id, {}).get("wages")
+        elif fill is not None:
+            line.update(fill(employment, previous.get(employment.id)))
+        elif employment.id in earlier:
+            before = earlier[employment.id]
+            line.update(status=_registered_status(employment, month, before.status), wages=before.wages,
+                        **amounts_for(submission, employment, before.wages))
+        rows.append((submission.id, employment.id, position, line["status"], line["wages"],
+                     *(line[name] for name in SHARES), line["in_file"]))
+    insert_lines(rows)
+
+
+def differences(submission: Submission) -> tuple[list, list, list]:
+    """What an open draft lacks against the month's employments: (employments without a line, lines whose
+    employment no longer reaches the month, lines whose New/Left registration knows better). Reads only:
+    indexed anti-joins, cheap when nothing changed."""
+    month, employer = submission.month, submission.employer_id
+    has_line = (SubmissionLine.select(SubmissionLine.id)
+                .where((SubmissionLine.submission == submission) & (SubmissionLine.employment == Employment.id)))
+    missing = list(employments_in(employer, month).where(~fn.EXISTS(has_line)))
+    gone = list(SubmissionLine.select(SubmissionLine.id).join(
+        Employment, JOIN.LEFT_OUTER, on=((SubmissionLine.employment == Employment.id) & _working_in(employer, month)))
+        .where((SubmissionLine.submission == submission) & Employment.id.is_null()))
+    left = Employment.end_date.is_null(False) & (Employment.end_date < add_months(month, 1))
+    restated = list(SubmissionLine.select(SubmissionLine.id, Employment.start_date, Employment.end_date)
+                    .join(Employment)
+                    .where((SubmissionLine.submission == submission)
+                           & ((left & (SubmissionLine.status != "left"))
+                              | (~left & (Employment.start_date >= month) & (SubmissionLine.status == "active")))))
+    return missing, gone, restated
+
+
+def follow(submission: Submission) -> bool:
+    """Bring an open draft's lines in step with the month's employments; True when something changed.
+
+    New employees get a line at the end; a changed completed draft goes back to draft, so COMPLETE checks
+    the new lines. Runs inside the caller's locked transaction.
+    """
+    missing, gone, restated = differences(submission)
+    if not (missing or gone or restated):
+        return False
+    if gone:
+        SubmissionLine.delete().where(SubmissionLine.id.in_([line.id for line in gone])).execute()
+    for line in restated:
+        SubmissionLine.update(status=line_status(line.employment, submission.month)).where(
+            SubmissionLine.id == line.id).execute()
+    last = SubmissionLine.select(fn.MAX(SubmissionLine.position)).where(
+        SubmissionLine.submission == submission).scalar() or 0
+    insert_lines([(submission.id, e.id, last + n, line_status(e, submission.month), None, *(0,) * len(SHARES), None)
+                  for n, e in enumerate(missing, 1)])
+    Submission.update(status="draft").where((Submission.id == submission.id) & (Submission.status == "complete")
+                                            ).execute()
+    return True
