@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 5000
 export DEMO_PASSWORD ?= Demo-Password-2026
 
-.PHONY: run test e2e bench lint translations chromium postgres wrk clean fpxsim
+.PHONY: run test e2e bench lint translations screenshots chromium postgres wrk clean fpxsim
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -56,6 +56,9 @@ lint: $(VENV)/.dev
 
 translations: $(VENV)/.dev
 	$(BIN)/python scripts/i18n.py
+
+screenshots: $(VENV)/.dev chromium
+	$(BIN)/python scripts/screenshots.py
 
 chromium:
 	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && \

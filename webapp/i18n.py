@@ -11,11 +11,23 @@ from flask import request
 from flask_babel import format_datetime, gettext
 
 from core.coverage import SKBBK_START
+from core.interest import MINIMUM as INTEREST_MINIMUM
 from core.money import format_rm, from_sen
 
 LANGUAGES = ("ms", "en")
 COOKIE = "lang"
 CATALOGUES = Path(__file__).parent / "translations"
+
+
+def money(amount: int | Decimal) -> str:
+    """The one money format of every page, `{{ amount|rm }}`: "RM 1,560.10".
+
+    An int is sen (the store keeps whole sen), a Decimal is ringgit (core's unit); anything else (a float, a
+    string, None) is a mistake in the template and raises, rather than printing a wrong amount.
+    """
+    if isinstance(amount, bool) or not isinstance(amount, int | Decimal):
+        raise TypeError(f"an amount is int sen or Decimal ringgit, not {type(amount).__name__}")
+    return format_rm(from_sen(amount) if isinstance(amount, int) else amount)
 
 
 def select_locale() -> str:
@@ -55,6 +67,7 @@ def prepare(app) -> None:
 def init_app(app) -> None:
     app.jinja_env.globals["current_language"] = select_locale
     app.jinja_env.globals["SKBBK_START"] = SKBBK_START
-    app.jinja_env.filters["rm"] = lambda value: format_rm(Decimal(value))
-    app.jinja_env.filters["sen_rm"] = lambda value: format_rm(from_sen(value or 0))
+    app.jinja_env.globals["INTEREST_MINIMUM"] = INTEREST_MINIMUM
+    app.jinja_env.filters["rm"] = money
+    app.jinja_env.filters["sen_rm"] = lambda value: money(value or 0)  # the old name; templates use rm
     app.jinja_env.filters["datetime"] = lambda value: format_datetime(value, "dd/MM/yyyy h:mm a") if value else ""

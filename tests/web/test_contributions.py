@@ -51,13 +51,30 @@ def test_inline_salary_edit_refreshes_the_row_and_the_totals(client):
                       headers={"HX-Request": "true"}).get_data(as_text=True)
     assert form.strip().startswith(f'<tr id="line-{line.id}">') and 'name="wages"' in form
     response = edit(client, submission_id, line.id, "2,000.00")
-    row = response.get_data(as_text=True)
-    assert response.status_code == 200 and response.headers["HX-Trigger"] == "totals-changed"
+    row, totals = response.get_data(as_text=True).split("<template>")
+    assert response.status_code == 200 and "HX-Trigger" not in response.headers  # no second request
+    assert row.strip().startswith(f'<tr id="line-{line.id}">')
     assert "RM 2,000.00" in row and "RM 51.70" in row  # October 2024: SOCSO 34.15 + 9.75, EIS 3.90 + 3.90
-    assert len(row.encode()) < 2048
-    totals = client.get(f"/contribution/s/{submission_id}/totals", headers={"HX-Request": "true"}).get_data(
+    assert 'id="totals"' in totals and 'hx-swap-oob="innerHTML"' in totals  # the totals, out of band
+    assert 'id="total-amount">RM 51.70<' in totals and 'id="total-employees">1<' in totals
+    assert len(response.get_data()) < 2560
+    alone = client.get(f"/contribution/s/{submission_id}/totals", headers={"HX-Request": "true"}).get_data(
         as_text=True)
-    assert 'id="total-amount">51.70<' in totals and 'id="total-employees">1<' in totals
+    assert 'id="total-amount">RM 51.70<' in alone and "hx-swap-oob" not in alone
+
+
+def test_totals_without_htmx_go_to_the_months_page(client):
+    submission_id = open_month(client)
+    response = client.get(f"/contribution/s/{submission_id}/totals")
+    assert response.status_code == 303 and response.headers["Location"].endswith(f"/contribution/s/{submission_id}")
+
+
+def test_the_items_per_page_links_say_which_is_showing(client):
+    submission_id = open_month(client)
+    for per, other in (("10", "50"), ("50", "10")):
+        page = client.get(f"/contribution/s/{submission_id}?per={per}").get_data(as_text=True)
+        assert re.search(rf'per={per}" aria-current="true">{per} ITEMS PER PAGE<', page)
+        assert re.search(rf'per={other}">{other} ITEMS PER PAGE<', page)
 
 
 @pytest.mark.parametrize(("wages", "message"), [("2000.001", "two decimal places"), ("abc", "ringgit"),
@@ -72,12 +89,25 @@ def test_bad_salaries_are_refused_at_the_field(client, wages, message):
 
 def test_without_javascript_the_pencil_is_a_page(client):
     submission_id = open_month(client)
-    line = SubmissionLine.get()
-    page = client.get(f"/contribution/s/{submission_id}/lines/{line.id}?edit=1")
-    assert page.status_code == 200 and "<form" in page.get_data(as_text=True)
-    response = edit(client, submission_id, line.id, "1500", htmx=False)
-    assert response.status_code == 303
+    line = SubmissionLine.select().order_by(SubmissionLine.position).first()
+    month_page = f"/contribution/s/{submission_id}?page=1&per=50"
+    page = client.get(f"/contribution/s/{submission_id}/lines/{line.id}?edit=1&number=1",
+                      headers={"Referer": "http://localhost" + month_page})
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and html.count('<tr id="line-') == 1 and line.employment.person.name in html
+    assert f'<form id="line-form-{line.id}" method="post"' in html and f'form="line-form-{line.id}"' in html
+    assert f'name="back" value="{month_page.replace("&", "&amp;")}"' in html and 'id="totals"' in html
+    wrong = edit(client, submission_id, line.id, "15OO", htmx=False)
+    assert wrong.status_code == 422 and "ringgit" in wrong.get_data(as_text=True)
+    assert "<html" in wrong.get_data(as_text=True)  # the whole page again, with the message at the field
+    token = csrf_token(client, "/employer/dashboard")
+    response = client.post(f"/contribution/s/{submission_id}/lines/{line.id}", data={
+        "status": "active", "wages": "1500", "number": "1", "back": month_page, "csrf_token": token})
+    assert response.status_code == 303 and response.headers["Location"] == month_page
     assert SubmissionLine.get_by_id(line.id).wages == 150000
+    elsewhere = client.post(f"/contribution/s/{submission_id}/lines/{line.id}", data={
+        "status": "active", "wages": "1600", "back": "https://elsewhere.example/", "csrf_token": token})
+    assert elsewhere.headers["Location"] == f"/contribution/s/{submission_id}"
 
 
 def test_draft_survives_and_complete_submit_confirm_give_one_acr_and_one_ecr(client, app):
@@ -95,7 +125,8 @@ def test_draft_survives_and_complete_submit_confirm_give_one_acr_and_one_ecr(cli
     edit(client, submission_id, second.id, "", status="no_wages")
     done = post(client, f"/contribution/s/{submission_id}/complete", {})
     summary = client.get(done.headers["Location"]).get_data(as_text=True)
-    assert 'id="summary-amount">51.70<' in summary and "Proceed for Submission?" in summary
+    assert 'id="summary-amount" data-label="Contribution Amount (RM)">RM 51.70<' in summary
+    assert "Proceed for Submission?" in summary
     token = Submission.get_by_id(submission_id).confirm_token
     for _ in range(2):  # CONFIRM pressed twice
         confirmed = post(client, f"/contribution/s/{submission_id}/confirm", {"token": token})
@@ -200,7 +231,8 @@ def test_text_file_with_a_wrong_amount_is_refused_line_by_line_then_accepted(cli
     refused = upload(client, wrong)
     html = refused.get_data(as_text=True)
     assert refused.status_code == 422 and "Nothing was saved" in html
-    assert "<td>2</td><td>SOCSO employer share</td>" in html and "RM 34.15 for wages of RM 2,000.00" in html
+    assert re.search(r"<td[^>]*>2</td><td[^>]*>SOCSO employer share</td>", html)
+    assert "RM 34.15 for wages of RM 2,000.00" in html
     assert Submission.select().count() == 0
     unknown = upload(client, combined_file(code, [("770101145671", "SOMEONE", 200000, 3415, 975, 390, 390)]))
     assert "Update Add New Employee" in unknown.get_data(as_text=True)
@@ -209,7 +241,7 @@ def test_text_file_with_a_wrong_amount_is_refused_line_by_line_then_accepted(cli
     accepted = upload(client, right)
     assert accepted.status_code == 303
     preview = client.get(accepted.headers["Location"]).get_data(as_text=True)
-    assert 'id="matched">2<' in preview and 'id="preview-amount">103.40<' in preview
+    assert 'id="matched">2<' in preview and 'id="preview-amount">RM 103.40<' in preview
     submission = Submission.get()
     assert submission.medium == "TEXT" and submission.month.isoformat() == "2024-10-01"
     post(client, f"/contribution/s/{submission.id}/complete", {})

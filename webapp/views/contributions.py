@@ -3,9 +3,10 @@ SAVE DRAFT, COMPLETE, SUBMIT, CONFIRM, the acknowledgement page and the ACR/ECR 
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, current_app, flash, make_response, redirect, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, request, url_for
 from flask_babel import gettext
 from flask_login import current_user
+from jinja2_fragments.flask import render_blocks
 
 from core.contributions import LINE_STATUSES, TYPES
 from core.errors import AssistError, NotFound
@@ -93,6 +94,7 @@ def employees(employer, submission_id: int):
 @bp.get("/s/<int:submission_id>/totals")
 @with_employer
 def totals(employer, submission_id: int):
+    """The totals block for htmx; a plain request goes to the month's page (the block alone is no page)."""
     submission = _submission(employer, submission_id)
     if not wants_partial():  # the totals are a part of the month's page
         return redirect(url_for("contributions.employees", submission_id=submission.id), 303)
@@ -100,16 +102,29 @@ def totals(employer, submission_id: int):
                   figures=contributions.totals(submission))
 
 
+def _row_number(text: str | None) -> int:
+    """The row's number on the month's page (shown in the No. column), 1 when absent or not a number."""
+    return parse_page(text)
+
+
 @bp.route("/s/<int:submission_id>/lines/<int:line_id>", methods=["GET", "POST"])
 @with_employer
 def line(employer, submission_id: int, line_id: int):
-    """GET: the row (or, with ?edit, its pencil form); POST: save status and salary, then the row again."""
+    """The pencil. GET: the row (with ?edit, its status and salary form); POST: save them.
+
+    htmx gets the row block of the month's page, and after a save the totals with it, out of band, in the
+    same response (a second request for the totals could answer before a later save and leave them stale).
+    Without JavaScript the month's page shows this one employee with the form; a save goes back.
+    """
     submission = _submission(employer, submission_id)
     try:
         row = contributions.line_for(submission, line_id)
     except NotFound:
         abort(404)
     form = LineForm(data={"status": row.status, "wages": "" if row.wages is None else f"{row.wages / 100:.2f}"})
+    back = safe_next(request.form.get("back") or urlsplit(request.referrer or "")._replace(
+        scheme="", netloc="").geturl(), "")
+    saved = False
     if request.method == "POST" and form.validate_on_submit():
         try:
             row = contributions.update_line(submission, line_id, form.status.data, form.wages_value())
@@ -117,18 +132,21 @@ def line(employer, submission_id: int, line_id: int):
             getattr(form, exc.field or "wages").errors.append(translate_error(exc))
         else:
             if not wants_partial():
-                return redirect(safe_next(request.form.get("back"), url_for("contributions.employees",
-                                                                            submission_id=submission.id)), 303)
-            response = make_response(render("contributions/row.html", row=row, submission=submission,
-                                            editing=False, form=form, number=request.form.get("number", ""))[0])
-            response.headers["HX-Trigger"] = "totals-changed"
-            return response
-    editing = request.method == "POST" or "edit" in request.args
-    status = 422 if request.method == "POST" else 200
-    template = "contributions/row.html" if wants_partial() else "contributions/line.html"
-    return render(template, status=status, row=row, submission=submission, editing=editing, form=form,
-                  number=request.values.get("number", ""),
-                  back=safe_next(urlsplit(request.referrer or "")._replace(scheme="", netloc="").geturl(), ""))
+                return redirect(back or url_for("contributions.employees", submission_id=submission.id), 303)
+            saved = True
+    editing = not saved and (request.method == "POST" or "edit" in request.args)
+    number = _row_number(request.values.get("number"))
+    context = {"submission": submission, "row": row, "rows": [row], "number": number, "offset": number - 1,
+               "line_form": form, "edit_id": row.id if editing else None, "back": back}
+    status = 422 if request.method == "POST" and not saved else 200
+    if wants_partial():
+        if saved:
+            return render_blocks("contributions/employees.html", ["row", "totals"], oob=True,
+                                 figures=contributions.totals(submission), **context), status
+        return render_blocks("contributions/employees.html", ["row"], **context), status
+    return render("contributions/employees.html", status=status, employer=employer, single=True,
+                  scheme_name=SCHEME_NAMES[_scheme(submission)], figures=contributions.totals(submission),
+                  form=PlainForm(), **context)
 
 
 @bp.post("/s/<int:submission_id>/draft")

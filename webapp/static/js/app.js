@@ -1,6 +1,7 @@
 /* ASSIST: the only script of our own (no inline script, strict CSP).
    1. Sends the CSRF token from <meta name="csrf-token"> with every htmx request.
-   2. Idle warning: one minute before the session's idle timeout a banner counts down; at zero the page
+   2. Plain forms disable their buttons once sent (slow links: no second submission).
+   3. Idle warning: one minute before the session's idle timeout a banner counts down; at zero the page
       logs out by submitting the LOGOUT form. Any request to the server restarts the clock. */
 (function () {
   "use strict";
@@ -16,6 +17,24 @@
       bar.hidden = false;
       bar.value = Math.round(event.detail.loaded / event.detail.total * 100);
     }
+  });
+
+  /* Plain forms (not htmx) on a slow link: once sent, their buttons wait for the answer, so a second tap
+     does not send the form again (htmx actions do the same with hx-disabled-elt). */
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (event.defaultPrevented || form.method === "get") { return; }
+    setTimeout(function () {  /* after the browser has read the form, or the pressed button would be left out */
+      form.classList.add("htmx-request");
+      form.querySelectorAll("button").forEach(function (button) { button.disabled = true; });
+    }, 0);
+  });
+  window.addEventListener("pageshow", function (event) {  /* back to a page kept in memory: usable again */
+    if (!event.persisted) { return; }
+    document.querySelectorAll("form.htmx-request").forEach(function (form) {
+      form.classList.remove("htmx-request");
+      form.querySelectorAll("button").forEach(function (button) { button.disabled = false; });
+    });
   });
 
   var idle = parseInt(document.body.dataset.idleSeconds || "0", 10);
