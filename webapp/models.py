@@ -380,6 +380,8 @@ class OutboxAttachment(BaseModel):
     data = BlobField()
 
 
+from webapp.payment_models import PAYMENT_MODELS  # noqa: E402 - they build on the models above
+
 ALL_MODELS = [Counter, User, AuthSession, LoginThrottle, PasswordReset, StoredFile, PortalApplication, Outbox,
               Employer, EmployerAccess, Person, RegistrationBatch, Employment, BatchDocument, OutboxAttachment,
-              Submission, SubmissionLine, Acknowledgement]
+              Submission, SubmissionLine, Acknowledgement, *PAYMENT_MODELS]
