@@ -13,7 +13,7 @@ def registered_employer(user, name: str = "BENCH SDN BHD", number: str = "201901
                                first_employment_date=date(2015, 1, 1), induction_venue="x", status="registered",
                                created_by=user)
     EmployerAccess.create(user=user, employer=employer)
-    batch = RegistrationBatch.create(crn=f"CRN01202600{code[1:9]}", employer=employer, kind="new_employer",
+    batch = RegistrationBatch.create(crn=f"CRN012026{code[1:11]}", employer=employer, kind="new_employer",
                                      status="submitted", created_by=user)
     return employer, batch
 

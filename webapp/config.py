@@ -78,6 +78,11 @@ def from_environment(overrides: dict | None = None) -> dict:
         "LOCKOUT_THRESHOLD": 5,
         "LOCKOUT_BASE": timedelta(minutes=15),
         "HOTLINE": "1-300-22-8000",
+        # FPX (payments.md A): only URLs, the ids PayNet issues and the key and certificate paths. FPX_URL is the
+        # exchange (https://uat.mepsfpx.com.my, production https://www.mepsfpx.com.my, or the simulator).
+        **fpx_settings(instance),
+        "PAYMENT_WORKER": _bool("PAYMENT_WORKER", True),  # AE reconciliation in a thread of the web process
+        "PAYMENT_POLL_SECONDS": float(os.environ.get("PAYMENT_POLL_SECONDS", "30")),
         "BABEL_DEFAULT_LOCALE": "ms",
         "STATIC_BUILD_DIR": str(instance / "static-build"),
     }
@@ -85,8 +90,31 @@ def from_environment(overrides: dict | None = None) -> dict:
     return config
 
 
+FPX_PATHS = {"FPX_AR_URL": "/FPXMain/seller2DReceiver.jsp", "FPX_AE_URL": "/FPXMain/sellerNVPTxnStatus.jsp",
+             "FPX_BE_URL": "/FPXMain/RetrieveBankList"}
+
+
+def fpx_settings(instance: Path) -> dict:
+    """FPX_* settings: the exchange's URL (each endpoint may be given on its own), the Seller and Exchange IDs,
+    the merchant's private key and FPX's certificate (`fpxuat_current.cer` / `fpxprod_current.cer`)."""
+    base = os.environ.get("FPX_URL", "").rstrip("/")
+    settings = {name: os.environ.get(name) or (base + path if base else "") for name, path in FPX_PATHS.items()}
+    return {
+        **settings,
+        "FPX_SELLER_ID": os.environ.get("FPX_SELLER_ID", ""),
+        "FPX_EXCHANGE_ID": os.environ.get("FPX_EXCHANGE_ID", ""),
+        "FPX_SELLER_BANK_CODE": os.environ.get("FPX_SELLER_BANK_CODE", "01"),
+        "FPX_MERCHANT_KEY": os.environ.get("FPX_MERCHANT_KEY", str(instance / "fpx" / "merchant.key")),
+        "FPX_CERTIFICATE": os.environ.get("FPX_CERTIFICATE", str(instance / "fpx" / "fpx_current.cer")),
+        "FPX_SIM_ENABLED": _bool("FPX_SIM_ENABLED", False),
+    }
+
+
 def check(config: dict) -> None:
-    """Refuse to start in production without a real secret key."""
+    """Refuse to start in production without a real secret key, or pointed at the FPX simulator."""
+    if config["ASSIST_ENV"] == "production" and config.get("FPX_SIM_ENABLED"):
+        raise RuntimeError("FPX_SIM_ENABLED is set: the simulated FPX exchange is for development and tests only. "
+                           "Unset it and point FPX_URL at PayNet's exchange (see README.md, Paying by FPX).")
     if config["ASSIST_ENV"] not in {"development", "testing"}:
         key = config.get("SECRET_KEY") or ""
         if key in INSECURE_KEYS or len(key) < 32:

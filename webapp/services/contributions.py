@@ -23,6 +23,7 @@ from webapp.models import (
     User,
     utcnow,
 )
+from webapp.payment_models import PaymentItem
 from webapp.services import counters, drafts
 from webapp.services.drafts import SHARES, employments_in, line_status  # noqa: F401 - the service API
 from webapp.services.employees import coverage_now
@@ -321,6 +322,10 @@ def cancel(employer: Employer, numbers: list[str]) -> list[Acknowledgement]:
             raise NotAllowed(N_("A paid ACR or ECR cannot be cancelled."))
         if any(a.status != "unpaid" for a in chosen):
             raise NotFound(N_("No such ACR or ECR."))
+        if PaymentItem.select().where(PaymentItem.acknowledgement.in_([a.id for a in chosen])
+                                      & (PaymentItem.state == "open")).exists():
+            raise NotAllowed(N_("An ACR or ECR in a payment still waiting for the bank's answer cannot be "
+                                "cancelled."))
         now = utcnow()
         for ack in chosen:
             Acknowledgement.update(status="cancelled", cancelled_at=now).where(

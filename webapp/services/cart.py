@@ -1,0 +1,135 @@
+"""The payment cart (QRG 5 / QRG 7): kept on the server per user and employer, so a phone and the office PC
+see the same cart. It holds only unpaid, uncancelled items of that employer: ACR/ECRs and FCLB notices.
+An item held by a payment still in flight stays in the cart but is marked and cannot be paid again.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from peewee import IntegrityError
+
+from core.errors import N_, NotFound, ValidationError
+from webapp.db import database, locked
+from webapp.models import Acknowledgement, Employer, User
+from webapp.payment_models import CartItem, FclbNotice, PaymentAttempt, PaymentItem
+
+LABELS = {"ACR": N_("SOCSO Contribution"), "ECR": N_("EIS Contribution"), "FCLB": N_("FCLB (late payment interest)")}
+MAX_ITEMS = 50  # one payment; a bigger cart is refused rather than sent as one huge AR
+
+
+@dataclass(frozen=True)
+class Payable:
+    """An ACR/ECR or a notice that can be paid: `ref` is its number (what forms send)."""
+
+    ref: str
+    kind: str  # ACR | ECR | FCLB
+    month: date | None
+    type: str  # monthly | arrears | short | "" for a notice
+    amount: int  # sen
+    acknowledgement_id: int | None = None
+    notice_id: int | None = None
+    in_flight: bool = False  # held by a payment without a final answer (e.g. awaiting bank approval)
+    in_cart: bool = False
+
+    @property
+    def label(self) -> str:
+        return LABELS[self.kind]
+
+
+def _held(employer: Employer) -> tuple[set[int], set[int]]:
+    """The employer's acknowledgements and notices held by a live payment (items in state open)."""
+    query = (PaymentItem.select(PaymentItem.acknowledgement, PaymentItem.notice).join(PaymentAttempt)
+             .where((PaymentItem.state == "open") & (PaymentAttempt.employer == employer)))
+    acks, notices = set(), set()
+    for item in query.tuples():
+        if item[0]:
+            acks.add(item[0])
+        if item[1]:
+            notices.add(item[1])
+    return acks, notices
+
+
+def payable(employer: Employer, user: User) -> list[Payable]:
+    """Everything this employer can pay now: unpaid ACR/ECRs (newest month first) and unpaid notices."""
+    held_acks, held_notices = _held(employer)
+    in_cart = {(row.acknowledgement_id, row.notice_id) for row in CartItem.select(
+        CartItem.acknowledgement, CartItem.notice).where((CartItem.user == user) & (CartItem.employer == employer))}
+    found = [Payable(a.number, a.kind, a.month, a.type, a.amount, acknowledgement_id=a.id,
+                     in_flight=a.id in held_acks, in_cart=(a.id, None) in in_cart)
+             for a in Acknowledgement.select().where(
+                 (Acknowledgement.employer == employer) & (Acknowledgement.status == "unpaid")
+                 & Acknowledgement.number.is_null(False)).order_by(
+                 Acknowledgement.month.desc(), Acknowledgement.kind, Acknowledgement.id)]
+    found += [Payable(n.number, "FCLB", None, "", n.amount, notice_id=n.id, in_flight=n.id in held_notices,
+                      in_cart=(None, n.id) in in_cart)
+              for n in FclbNotice.select().where((FclbNotice.employer == employer) & (FclbNotice.status == "unpaid"))
+              .order_by(FclbNotice.id.desc())]
+    return found
+
+
+def items(user: User, employer: Employer) -> list[Payable]:
+    """The cart: what this user put in it for this employer that is still payable."""
+    return [p for p in payable(employer, user) if p.in_cart]
+
+
+def count(user: User, employer: Employer) -> int:
+    """How many payable items are in the cart (the badge in the header)."""
+    acks = (CartItem.select().join(Acknowledgement).where(
+        (CartItem.user == user) & (CartItem.employer == employer) & (Acknowledgement.status == "unpaid")).count())
+    notices = (CartItem.select().join(FclbNotice).where(
+        (CartItem.user == user) & (CartItem.employer == employer) & (FclbNotice.status == "unpaid")).count())
+    return acks + notices
+
+
+def _find(employer: Employer, ref: str) -> tuple[Acknowledgement | None, FclbNotice | None]:
+    ref = (ref or "").strip().upper()[:20]
+    ack = Acknowledgement.get_or_none((Acknowledgement.employer == employer) & (Acknowledgement.number == ref))
+    if ack is not None:
+        return ack, None
+    notice = FclbNotice.get_or_none((FclbNotice.employer == employer) & (FclbNotice.number == ref))
+    return None, notice
+
+
+def add(user: User, employer: Employer, refs: list[str]) -> int:
+    """ADD TO CART: the ticked ACR/ECRs and notices (numbers); returns how many were added.
+
+    Only this employer's unpaid items go in; a paid, cancelled or unknown number is refused (NotFound).
+    """
+    refs = [ref for ref in dict.fromkeys(refs) if ref]
+    if not refs:
+        raise ValidationError(N_("Tick the ACR/ECR to add to the cart."), field="item")
+    added = 0
+    with locked():
+        if CartItem.select().where((CartItem.user == user) & (CartItem.employer == employer)).count() \
+                + len(refs) > MAX_ITEMS:
+            raise ValidationError(N_("A payment can hold at most %(count)s items."), field="item", count=MAX_ITEMS)
+        for ref in refs:
+            ack, notice = _find(employer, ref)
+            if ack is not None and ack.status == "unpaid" and ack.number:
+                values = {"acknowledgement": ack}
+            elif notice is not None and notice.status == "unpaid":
+                values = {"notice": notice}
+            else:
+                raise NotFound(N_("%(number)s cannot be paid: it is paid, cancelled or not yours."),
+                               number=(ref or "")[:20])
+            try:
+                with database.atomic():  # a savepoint: already in the cart is fine
+                    CartItem.create(user=user, employer=employer, **values)
+                    added += 1
+            except IntegrityError:
+                pass
+    return added
+
+
+def remove(user: User, employer: Employer, ref: str) -> None:
+    """Take one item out of the cart (nothing happens if it is not there)."""
+    ack, notice = _find(employer, ref)
+    if ack is None and notice is None:
+        raise NotFound(N_("No such ACR, ECR or notice."))
+    with locked():
+        CartItem.delete().where((CartItem.user == user) & (CartItem.employer == employer) & (
+            (CartItem.acknowledgement == ack.id) if ack else (CartItem.notice == notice.id))).execute()
+
+
+def total(found: list[Payable]) -> int:
+    return sum(p.amount for p in found)

@@ -1,0 +1,81 @@
+"""Receipts and FCLB notices: the data their PDFs are built from (core.documents.receipt), in Malaysia time."""
+
+import json
+
+from core import fpx
+from core.contributions import TYPES
+from core.documents.receipt import NoticeData, PaidItem, ReceiptData, notice_pdf, receipt_pdf
+from core.errors import N_, NotFound
+from core.money import from_sen
+from core.periods import payment_deadline
+from webapp.models import MALAYSIA, Acknowledgement, Employer
+from webapp.payment_models import FclbNotice, PaymentAttempt, PaymentItem, Receipt
+
+ACTS = {"ACR": "SOCSO (ACR)", "ECR": "EIS (ECR)"}
+
+
+def _items(attempt: PaymentAttempt) -> list[PaidItem]:
+    found = []
+    for item in PaymentItem.select().where(PaymentItem.attempt == attempt).order_by(PaymentItem.id):
+        if item.acknowledgement_id:
+            ack = Acknowledgement.get_by_id(item.acknowledgement_id)
+            found.append(PaidItem(ack.number, f"{ACTS[ack.kind]} {TYPES[ack.type]}", ack.month.strftime("%m/%Y"),
+                                  from_sen(item.amount)))
+        else:
+            notice = FclbNotice.get_by_id(item.notice_id)
+            found.append(PaidItem(notice.number, "FCLB", notice.acknowledgement.month.strftime("%m/%Y"),
+                                  from_sen(item.amount)))
+    return found
+
+
+def receipt_data(receipt: Receipt) -> ReceiptData:
+    attempt = receipt.attempt
+    employer = receipt.employer
+    return ReceiptData(
+        number=receipt.number, employer_code=employer.code or "", employer_name=employer.name,
+        paid_at=(attempt.completed_at or receipt.created_at) + MALAYSIA, items=_items(attempt),
+        amount=from_sen(receipt.amount), fpx_txn_id=attempt.fpx_txn_id or "", seller_order_no=attempt.order_no,
+        buyer_bank=fpx.bank_name(attempt.msg_token, attempt.bank_id), model=fpx.MODEL_NAMES[attempt.msg_token],
+        debit_auth_no=attempt.debit_auth_no or "")
+
+
+def notice_data(notice: FclbNotice) -> NoticeData:
+    ack = notice.acknowledgement
+    return NoticeData(
+        number=notice.number, employer_code=notice.employer.code or "", employer_name=notice.employer.name,
+        acknowledgement=ack.number, period=ack.month.strftime("%m/%Y"), late_amount=from_sen(notice.late_amount),
+        deadline=payment_deadline(ack.month), paid_on=notice.paid_on, days_late=notice.days_late,
+        amount=from_sen(notice.amount), issued_at=notice.created_at + MALAYSIA)
+
+
+def pdf_of_receipt(receipt: Receipt) -> bytes:
+    return receipt_pdf(receipt_data(receipt))
+
+
+def pdf_of_notice(notice: FclbNotice) -> bytes:
+    return notice_pdf(notice_data(notice))
+
+
+def receipt_for(employer: Employer, number: str) -> Receipt:
+    found = Receipt.get_or_none((Receipt.employer == employer) & (Receipt.number == (number or "")[:14]))
+    if found is None:
+        raise NotFound(N_("No such receipt."))
+    return found
+
+
+def notice_for(employer: Employer, number: str) -> FclbNotice:
+    found = FclbNotice.get_or_none((FclbNotice.employer == employer) & (FclbNotice.number == (number or "")[:17]))
+    if found is None:
+        raise NotFound(N_("No such notice."))
+    return found
+
+
+def of_attempt(attempt: PaymentAttempt) -> tuple[list[Receipt], list[FclbNotice]]:
+    """What a payment produced: its receipt and the FCLB notices of the ACR/ECRs it paid late."""
+    return (list(Receipt.select().where(Receipt.attempt == attempt)),
+            list(FclbNotice.select().where(FclbNotice.attempt == attempt).order_by(FclbNotice.id)))
+
+
+def ar_amount(attempt: PaymentAttempt) -> int:
+    """The amount of the AR as sent, in sen (what FPX was asked to debit)."""
+    return fpx.parse_amount(json.loads(attempt.ar_fields)["fpx_txnAmount"])

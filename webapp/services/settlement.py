@@ -1,0 +1,99 @@
+"""A succeeded payment (`00`), settled inside the transaction that records it (payments.md B.2 step 6):
+its ACR/ECRs and notices become paid, the receipt gets its number, every ACR/ECR paid after its deadline gets
+an FCLB notice (interest from core.interest on the payment day, never twice for one ACR/ECR), the items leave
+every cart, and the receipt is emailed with its PDF (the outbox, same transaction).
+
+If the items cannot be taken (FPX approved a payment recorded as failed, and its items were paid or cancelled
+since), nothing is marked paid twice (I1): the attempt goes to needs review for an officer to refund.
+"""
+
+import logging
+from datetime import datetime
+
+from peewee import IntegrityError
+
+from core import fpx
+from core.identifiers import fclb_notice_number, receipt_number
+from core.interest import late_interest
+from core.money import format_rm, from_sen, sen
+from core.periods import days_late
+from webapp.db import database
+from webapp.models import MALAYSIA, Acknowledgement
+from webapp.payment_models import CartItem, FclbNotice, PaymentAttempt, PaymentItem, Receipt
+from webapp.services import counters, emails, outbox, receipts
+
+log = logging.getLogger("assist.payments")
+
+
+def succeed(attempt: PaymentAttempt, auth: fpx.Authorisation, now: datetime, facts: dict) -> str:
+    """Mark the attempt succeeded and settle it; returns the status it ends in (succeeded or needs_review)."""
+    stamp = facts["updated_at"]
+    paid_on = (stamp + MALAYSIA).date()
+    items = list(PaymentItem.select().where(PaymentItem.attempt == attempt))
+    ack_ids = [item.acknowledgement_id for item in items if item.acknowledgement_id]
+    notice_ids = [item.notice_id for item in items if item.notice_id]
+    acks = list(Acknowledgement.select().where(Acknowledgement.id.in_(ack_ids or [0])))
+    notices = list(FclbNotice.select().where(FclbNotice.id.in_(notice_ids or [0])))
+    done = {**facts, "completed_at": stamp, "paid_on": paid_on, "next_check_at": None, "claimed_until": None,
+            "debit_auth_no": (auth.debit_auth_no or "")[:20] or None}
+    problem = _cannot_take(acks, notices, attempt)
+    if problem is None:
+        try:
+            with database.atomic():  # a savepoint: the partial unique indexes are the last word (I1)
+                PaymentItem.update(state="paid").where(PaymentItem.attempt == attempt).execute()
+        except IntegrityError:
+            problem = "its ACR/ECR or notices were paid by another payment"
+    if problem:
+        log.error("FPX approved %s (%s) but %s: needs review (refund)", attempt.order_no, auth.fpx_txn_id, problem)
+        PaymentAttempt.update(status="needs_review", review_reason=f"Approved by FPX (00) but {problem}."[:200],
+                              **done).where(PaymentAttempt.id == attempt.id).execute()
+        return "needs_review"
+    Acknowledgement.update(status="paid").where(Acknowledgement.id.in_(ack_ids or [0])).execute()
+    FclbNotice.update(status="paid").where(FclbNotice.id.in_(notice_ids or [0])).execute()
+    PaymentAttempt.update(status="succeeded", **done).where(PaymentAttempt.id == attempt.id).execute()
+    attempt = PaymentAttempt.get_by_id(attempt.id)
+    receipt = Receipt.create(number=receipt_number(paid_on.year, counters.next_value(f"receipt-{paid_on.year}")),
+                             attempt=attempt, employer=attempt.employer_id, amount=attempt.amount, created_at=stamp)
+    amounts = {item.acknowledgement_id: item.amount for item in items if item.acknowledgement_id}
+    late = [_notice(attempt, ack, amounts[ack.id], paid_on, stamp) for ack in acks
+            if days_late(ack.month, paid_on) > 0]
+    CartItem.delete().where(CartItem.acknowledgement.in_(ack_ids or [0]) | CartItem.notice.in_(notice_ids or [0])
+                            ).execute()
+    _email(attempt, receipt, [n for n in late if n is not None])
+    return "succeeded"
+
+
+def _cannot_take(acks, notices, attempt) -> str | None:
+    if any(ack.status == "cancelled" for ack in acks):
+        return "an ACR/ECR in it was cancelled meanwhile"
+    if any(ack.status != "unpaid" for ack in acks) or any(n.status != "unpaid" for n in notices):
+        return "its ACR/ECR or notices were paid by another payment"
+    if PaymentItem.select().where((PaymentItem.attempt == attempt) & (PaymentItem.state == "paid")).exists():
+        return "it was settled already"
+    return None
+
+
+def _notice(attempt, ack: Acknowledgement, amount: int, paid_on, stamp) -> FclbNotice | None:
+    """The FCLB notice of an ACR/ECR paid late (at most one per ACR/ECR: a unique index)."""
+    interest = sen(late_interest(from_sen(amount), ack.month, paid_on))
+    number = fclb_notice_number(attempt.employer.code, counters.next_value(f"fclb-{attempt.employer_id}"))
+    try:
+        with database.atomic():
+            return FclbNotice.create(number=number, employer=attempt.employer_id, acknowledgement=ack,
+                                     attempt=attempt, amount=interest, late_amount=amount, paid_on=paid_on,
+                                     days_late=days_late(ack.month, paid_on), created_at=stamp)
+    except IntegrityError:
+        log.warning("FCLB notice for %s exists already: not issued twice", ack.number)
+        return None
+
+
+def _email(attempt: PaymentAttempt, receipt: Receipt, notices: list[FclbNotice]) -> None:
+    data = receipts.receipt_data(receipt)
+    subject, body = emails.payment_receipt(
+        receipt=receipt.number, employer=f"{data.employer_code} {data.employer_name}",
+        amount=format_rm(data.amount), fpx_txn_id=data.fpx_txn_id, order_no=attempt.order_no,
+        items=[f"{item.number} {item.period} {format_rm(item.amount)}" for item in data.items],
+        notices=[f"{n.number} {format_rm(from_sen(n.amount))}" for n in notices])
+    attachments = [(f"resit-receipt-{receipt.number}.pdf", "application/pdf", receipts.pdf_of_receipt(receipt))]
+    attachments += [(f"notis-fclb-{n.number}.pdf", "application/pdf", receipts.pdf_of_notice(n)) for n in notices]
+    outbox.enqueue(attempt.email, subject, body, attachments=attachments)
