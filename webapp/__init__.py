@@ -6,7 +6,21 @@ import uuid
 from flask import Flask, g
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from webapp import access, assets, cli, config, db, errors, i18n, mailer, parsing, ratelimits, security, tenancy
+from webapp import (
+    access,
+    assets,
+    cli,
+    config,
+    db,
+    errors,
+    i18n,
+    mailer,
+    parsing,
+    ratelimits,
+    reconciler,
+    security,
+    tenancy,
+)
 from webapp.extensions import babel, compress, csrf, htmx, login_manager
 from webapp.services import hashing
 
@@ -25,6 +39,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     errors.init_app(app)
     register_request_id(app)
     register_mail_worker(app)
+    register_payment_worker(app)
     cli.init_app(app)
     if app.config["TRUSTED_PROXIES"]:
         n = app.config["TRUSTED_PROXIES"]
@@ -58,16 +73,19 @@ def register_blueprints(app: Flask) -> None:
         contributions,
         employees,
         employer,
+        fpx,
+        fpx_payment,
         officer,
         officer_employers,
+        officer_payments,
         payment,
         portal_id,
         public,
         registration,
     )
 
-    for module in (public, auth, portal_id, officer, officer_employers, employer, calculator, registration,
-                   employees, contributions, payment):
+    for module in (public, auth, portal_id, officer, officer_employers, officer_payments, employer, calculator,
+                   registration, employees, contributions, payment, fpx_payment, fpx):
         app.register_blueprint(module.bp)
 
 
@@ -98,3 +116,17 @@ def register_mail_worker(app: Flask) -> None:
         if not state["started"]:
             state["started"] = True
             mailer.start_worker(app.config)
+
+
+def register_payment_worker(app: Flask) -> None:
+    """Start the FPX reconciliation thread with the first request, like the mail worker (off with
+    PAYMENT_WORKER=0 when `flask reconcile-payments --loop` runs as its own service)."""
+    if not app.config["PAYMENT_WORKER"]:
+        return
+    state = {"started": False}
+
+    @app.before_request
+    def start_payment_worker_once():
+        if not state["started"]:
+            state["started"] = True
+            reconciler.start_worker(app.config)

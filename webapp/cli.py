@@ -6,7 +6,7 @@ from pathlib import Path
 import click
 from playhouse.migrations import Runner
 
-from webapp import demo, mailer
+from webapp import demo, fpx_gateway, mailer, reconciler
 from webapp.config import ROOT
 from webapp.db import database, is_sqlite
 from webapp.models import LoginThrottle, User, malaysia_today, utcnow
@@ -80,6 +80,19 @@ def init_app(app) -> None:
         if loop:
             mailer.start_worker(app.config).join()
         click.echo(f"Sent {mailer.deliver_once(app.config)} message(s).")
+
+    @app.cli.command("reconcile-payments")
+    @click.option("--loop", is_flag=True, help="Keep reconciling (a service beside gunicorn; set PAYMENT_WORKER=0).")
+    @click.option("--all", "everything", is_flag=True, help="Ask about every payment without a final answer now.")
+    def reconcile_payments_command(loop, everything):
+        """Ask FPX (AE) about payments without a final answer, on their back-off schedule."""
+        if fpx_gateway.from_config(app.config) is None:
+            raise click.ClickException("FPX is not configured (FPX_URL, FPX_SELLER_ID, FPX_EXCHANGE_ID).")
+        if loop:
+            reconciler.start_worker(app.config).join()
+        summary = reconciler.run_once(app.config, everything)
+        answers = ", ".join(f"{status} {count}" for status, count in sorted(summary.answers.items())) or "none"
+        click.echo(f"Asked FPX about {summary.checked} payment(s): {answers}; {summary.errors} without an answer.")
 
     @app.cli.command("clean-uploads")
     @click.option("--delete", is_flag=True, help="Delete them (otherwise only list them).")

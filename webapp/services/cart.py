@@ -10,7 +10,7 @@ from peewee import IntegrityError
 
 from core.errors import N_, NotFound, ValidationError
 from webapp.db import database, locked
-from webapp.models import Acknowledgement, Employer, User
+from webapp.models import Acknowledgement, Employer, Employment, Person, SubmissionLine, User
 from webapp.payment_models import CartItem, FclbNotice, PaymentAttempt, PaymentItem
 
 LABELS = {"ACR": N_("SOCSO Contribution"), "ECR": N_("EIS Contribution"), "FCLB": N_("FCLB (late payment interest)")}
@@ -30,6 +30,7 @@ class Payable:
     notice_id: int | None = None
     in_flight: bool = False  # held by a payment without a final answer (e.g. awaiting bank approval)
     in_cart: bool = False
+    submission_id: int | None = None  # an ACR/ECR's submission (to cancel it, QRG 9)
 
     @property
     def label(self) -> str:
@@ -55,7 +56,7 @@ def payable(employer: Employer, user: User) -> list[Payable]:
     in_cart = {(row.acknowledgement_id, row.notice_id) for row in CartItem.select(
         CartItem.acknowledgement, CartItem.notice).where((CartItem.user == user) & (CartItem.employer == employer))}
     found = [Payable(a.number, a.kind, a.month, a.type, a.amount, acknowledgement_id=a.id,
-                     in_flight=a.id in held_acks, in_cart=(a.id, None) in in_cart)
+                     in_flight=a.id in held_acks, in_cart=(a.id, None) in in_cart, submission_id=a.submission_id)
              for a in Acknowledgement.select().where(
                  (Acknowledgement.employer == employer) & (Acknowledgement.status == "unpaid")
                  & Acknowledgement.number.is_null(False)).order_by(
@@ -133,3 +134,25 @@ def remove(user: User, employer: Employer, ref: str) -> None:
 
 def total(found: list[Payable]) -> int:
     return sum(p.amount for p in found)
+
+
+@dataclass(frozen=True)
+class Detail:
+    name: str
+    id_number: str
+    amount: int  # sen: this act's share (SOCSO + SKBBK for an ACR, EIS for an ECR)
+
+
+def details(employer: Employer, ref: str) -> tuple[Acknowledgement | None, FclbNotice | None, list[Detail]]:
+    """The magnifier: the employees and amounts of an ACR/ECR of this employer (or what a notice is for)."""
+    ack, notice = _find(employer, ref)
+    if ack is None and notice is None or (ack is not None and not ack.number):
+        raise NotFound(N_("No such ACR, ECR or notice."))
+    if notice is not None:
+        return None, notice, []
+    share = (SubmissionLine.socso_employer + SubmissionLine.socso_employee + SubmissionLine.skbbk_employee
+             if ack.kind == "ACR" else SubmissionLine.eis_employer + SubmissionLine.eis_employee)
+    rows = (SubmissionLine.select(Person.name, Person.id_number, share.alias("amount"))
+            .join(Employment).join(Person).where((SubmissionLine.submission == ack.submission) & (share > 0))
+            .order_by(SubmissionLine.position).tuples())
+    return ack, None, [Detail(name, number, int(amount)) for name, number, amount in rows]
