@@ -23,5 +23,10 @@ def world(fpx_world):
 
 
 @pytest.fixture
-def browser(world):
+def payer(world):
     return Browser(world.portal.url).login()
+
+
+@pytest.fixture
+def officer_browser(world):
+    return Browser(world.portal.url).login("officer@demo.assist.test")

@@ -79,7 +79,7 @@ class Browser:
         self.get("/employer/login")
         self.post("/employer/login", {"step": "email", "email": email})
         page = self.post("/employer/login", {"step": "password", "email": email, "password": password})
-        assert "/employer/dashboard" in page.url, page.text[:500]
+        assert "/employer/login" not in page.url, page.text[:500]
         return self
 
 
@@ -168,23 +168,31 @@ class FpxWorld:
         wait_for_port(port, process=process)
         return process
 
+    def another_portal(self, workdir: Path) -> LiveServer:
+        """A second portal with its own database, wired to the same exchange (a fresh bank-list cache)."""
+        server = LiveServer(workdir, int(self.portal.env["MAIL_PORT"]))
+        server.env.update({name: value for name, value in self.portal.env.items()
+                           if name.startswith(("FPX_", "PAYMENT_"))})
+        return server.start()
+
     def flask(self, *args: str) -> str:
         done = subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", *args], env=self.portal.env,
                               cwd=ROOT, check=True, capture_output=True, text=True)
         return done.stdout
 
     @contextmanager
-    def store(self):
-        """The portal's database, opened from the test process (models bound to it for the block)."""
-        db = SqliteDatabase(str(self.db_path), pragmas=SQLITE_PRAGMAS, timeout=10)
+    def store(self, path: Path | None = None):
+        """The portal's database (or another portal's), opened from the test process, models bound to it."""
+        db = SqliteDatabase(str(path or self.db_path), pragmas=SQLITE_PRAGMAS, timeout=10)
         with db.bind_ctx(ALL_MODELS), db.connection_context():
             yield db
 
-    def new_bills(self, *specs: tuple[str, int], month: date | None = None, type_: str = "monthly"):
+    def new_bills(self, *specs: tuple[str, int], month: date | None = None, type_: str = "monthly",
+                  path: Path | None = None):
         """Fresh unpaid ACR/ECRs of the demo employer (a month of their own): [(kind, sen), ...] -> numbers."""
         self.months += 1
         month = month or date(2015 + self.months // 12, self.months % 12 + 1, 1)
-        with self.store():
+        with self.store(path):
             user = User.get(User.email == DEMO)
             employer = Employer.get(Employer.registration_number == "201901000005")
             from webapp.payment_models import CartItem
@@ -232,6 +240,15 @@ class FpxWorld:
 
         with self.store():
             return PaymentAttempt.get(PaymentAttempt.order_no == order_no)
+
+    def age(self, order_no: str, by) -> None:
+        """Move an attempt's creation back in time (as if it had been made `by` earlier)."""
+        from webapp.payment_models import PaymentAttempt
+
+        with self.store():
+            attempt = PaymentAttempt.get(PaymentAttempt.order_no == order_no)
+            PaymentAttempt.update(created_at=attempt.created_at - by).where(
+                PaymentAttempt.id == attempt.id).execute()
 
     def wait_status(self, order_no: str, statuses: tuple[str, ...], timeout: float = 20.0):
         deadline = time.monotonic() + timeout

@@ -31,6 +31,7 @@ class Answer:
     verdict: str  # what was recorded for the message (payment_models.VERDICTS)
     order_no: str | None = None  # the attempt's sellerExOrderNo when the message named a known one
     status: str | None = None  # the attempt's status afterwards
+    note: str = ""  # why, when the message was not used
 
 
 def naive_utc(moment: datetime) -> datetime:
@@ -48,7 +49,7 @@ def apply_reply(text: str, certificate: bytes, now: datetime) -> Answer:
         fields = fpx.parse_reply(text)
     except fpx.GatewayError as error:
         _record("AE-reply", {}, text, "error", str(error), now)
-        return Answer(False, "error")
+        return Answer(False, "error", note=str(error))
     return _apply(fields, text, "AE-reply", certificate, now)
 
 
@@ -70,12 +71,12 @@ def _apply(fields: dict, raw: str, kind: str, certificate: bytes, now: datetime)
             PaymentAttempt.order_no == auth.seller_ex_order_no[:20])).first()
         if attempt is None or attempt.order_no != auth.seller_ex_order_no:
             _record(kind, fields, raw, "unknown_order", "no attempt with this sellerExOrderNo", now)
-            return Answer(False, "unknown_order")
+            return Answer(False, "unknown_order", note="no attempt with this sellerExOrderNo")
         wrong = fpx.mismatches(auth, json.loads(attempt.ar_fields))
         if wrong:
             log.warning("FPX %s for %s differs from the AR in %s: refused", kind, attempt.order_no, wrong)
             _record(kind, fields, raw, "mismatch", "differs from the AR: " + ", ".join(wrong), now, attempt)
-            return Answer(False, "mismatch", attempt.order_no, attempt.status)
+            return Answer(False, "mismatch", attempt.order_no, attempt.status, note=", ".join(wrong))
         return _take(attempt, auth, fields, raw, kind, now)
 
 
@@ -126,7 +127,8 @@ def _refused(kind, fields, raw, verdict, note, now) -> Answer:
     with database.atomic():
         attempt = PaymentAttempt.get_or_none(PaymentAttempt.order_no == order_no) if order_no else None
         _record(kind, fields, raw, verdict, note, now, attempt)
-    return Answer(False, verdict, attempt.order_no if attempt else None, attempt.status if attempt else None)
+    return Answer(False, verdict, attempt.order_no if attempt else None, attempt.status if attempt else None,
+                  note=note)
 
 
 def _record(kind, fields, raw, verdict, note, now, attempt=None) -> GatewayMessage:

@@ -83,7 +83,7 @@ def check(attempt: PaymentAttempt, gateway: Gateway, now: datetime) -> str | Non
                                                                        "conflict"):
             status = answer.status
         else:
-            error = f"reply not usable ({answer.verdict})"
+            error = f"reply not usable ({answer.verdict}): {answer.note}"
     except fpx.FpxError as exc:
         error = str(exc)
         log.warning("AE for %s failed: %s", attempt.order_no, error)
