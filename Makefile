@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 5000
+FPXSIM_PORT ?= 5055
 export DEMO_PASSWORD ?= Demo-Password-2026
 
 .PHONY: run test e2e bench lint translations screenshots chromium postgres wrk clean fpxsim
@@ -19,19 +20,31 @@ $(VENV)/.dev: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q -e '.[dev]'
 	@touch $@ $(VENV)/.runtime
 
-## make run: install, migrate, seed the demo data and serve on 127.0.0.1:$(PORT) with the embedded SQLite.
+## make run: install, migrate, seed the demo data and serve on 127.0.0.1:$(PORT) with the embedded SQLite, with the
+## simulated FPX exchange beside it on 127.0.0.1:$(FPXSIM_PORT) (keys made once in instance/; stopped with the portal).
 run: $(VENV)/.runtime
-	@export ASSIST_ENV=$${ASSIST_ENV:-development}; \
+	@export ASSIST_ENV=$${ASSIST_ENV:-development} \
+	  FPX_URL=http://127.0.0.1:$(FPXSIM_PORT) FPX_SELLER_ID=SE00000001 FPX_EXCHANGE_ID=EX00000001 \
+	  FPX_MERCHANT_KEY=$(CURDIR)/instance/fpx/merchant.key FPX_CERTIFICATE=$(CURDIR)/instance/fpxsim/fpxuat_current.cer \
+	  FPX_SIM_ENABLED=1 FPXSIM_PORT=$(FPXSIM_PORT) FPXSIM_DATA_DIR=$(CURDIR)/instance/fpxsim \
+	  FPXSIM_MERCHANT_CERT=$(CURDIR)/instance/fpx/merchant.crt \
+	  FPXSIM_DIRECT_AC_URL=http://127.0.0.1:$(PORT)/fpx/direct-ac FPXSIM_INDIRECT_AC_URL=http://127.0.0.1:$(PORT)/fpx/indirect-ac; \
 	$(BIN)/flask --app wsgi migrate && \
 	$(BIN)/flask --app wsgi seed-demo && \
+	$(BIN)/python -m core.fpx_keys instance/fpx --exchange-id EX00000001 >/dev/null && \
+	$(BIN)/python -m fpxsim init >/dev/null && \
 	echo "" && \
 	echo "  ASSIST portal:  http://127.0.0.1:$(PORT)/" && \
 	echo "  Employer login: employer@demo.assist.test / $$DEMO_PASSWORD" && \
 	echo "  Second employer: employer2@demo.assist.test / $$DEMO_PASSWORD" && \
 	echo "  Officer login:  officer@demo.assist.test / $$DEMO_PASSWORD  (back office at /officer/)" && \
+	echo "  Simulated FPX exchange: http://127.0.0.1:$(FPXSIM_PORT)/  (its log: instance/fpxsim.log; pay with" && \
+	echo "    SBI Bank A to approve, SBI Bank B to decline, or choose the outcome on its bank page)" && \
 	echo "  Emails are printed here (MAIL_BACKEND=console)." && \
 	echo "" && \
-	PORT=$(PORT) exec $(BIN)/python -m webapp.serve
+	{ $(BIN)/python -m fpxsim >instance/fpxsim.log 2>&1 & SIM=$$!; \
+	  trap 'kill $$SIM 2>/dev/null; wait $$SIM 2>/dev/null' EXIT INT TERM; \
+	  PORT=$(PORT) $(BIN)/python -m webapp.serve; }
 
 ## make test: the whole suite on SQLite (core, web, browser), then store and service tests on PostgreSQL.
 test: $(VENV)/.dev chromium postgres

@@ -245,6 +245,49 @@ def searches(walk: Walk) -> None:
     walk.measure("transaction history, searched")
 
 
+def pay_online(walk: Walk) -> None:
+    """QRG 5 / 7: tick, ADD TO CART, the magnifier, PROCEED TO SUMMARY, CONTINUE, FPX Payment (both models),
+    declined at the simulated bank, TRY AGAIN, approved: Payment Status, Receipt Generated, END."""
+    page = walk.page
+    page.goto("/payment/")
+    walk.pages.append(walk.here())
+    walk.measure("PAYMENT")
+    page.locator("input[name=item]").first.check()
+    page.get_by_role("button", name="ADD TO CART").click()
+    expect(page.locator("#cart-count")).to_have_text("1")
+    walk.measure("PAYMENT, one item in the cart")
+    page.get_by_role("link", name=re.compile("^Employees and amounts of")).first.click()
+    walk.pages.append(walk.here())
+    walk.measure("PAYMENT, the magnifier")
+    page.goto("/payment/summary")
+    walk.pages.append(walk.here())
+    walk.measure("Payment Cart")
+    page.get_by_role("link", name="CONTINUE").click()
+    page.get_by_label("Corporate to Corporate (B2B1)").check()
+    expect(page.locator("#banks")).to_contain_text("Affin Bank (Offline)")
+    walk.measure("FPX Payment, Corporate to Corporate")
+    page.get_by_label("Personal to Corporate (B2C)").check()
+    expect(page.locator("#banks")).to_contain_text("BSN (Offline)")
+    walk.pages.append(walk.here())
+    walk.measure("FPX Payment")
+    for outcome in ("Insufficient funds", "Approve"):
+        page.get_by_label("Bank List").select_option(label="SBI Bank A")
+        page.get_by_role("button", name="PROCEED").click()
+        page.get_by_role("button", name=re.compile(rf"^{outcome}")).click()
+        expect(page.get_by_role("heading", name="Payment Status")).to_be_visible()
+        walk.pages.append(walk.here())
+        walk.measure(f"Payment Status after {outcome}")
+        if outcome != "Approve":
+            page.get_by_role("link", name="TRY AGAIN").click()
+            page.get_by_role("link", name="CONTINUE").click()
+    page.get_by_role("link", name="RECEIPT", exact=True).click()
+    walk.pages.append(walk.here())
+    walk.measure("Receipt Generated")
+    page.get_by_role("link", name="END").click()
+    walk.pages.append(walk.here())
+    walk.measure("END")
+
+
 def test_every_employer_page_fits_a_360px_phone(phone, base_url, tmp_path):
     walk = Walk(phone, base_url, tmp_path)
     log_in(phone, "employer@demo.assist.test", DEMO_PASSWORD)
@@ -256,6 +299,7 @@ def test_every_employer_page_fits_a_360px_phone(phone, base_url, tmp_path):
     employer_forms_with_errors(walk)
     searches(walk)
     registration_update(walk, tmp_path)
+    pay_online(walk)
     walk.crawl("/employer/dashboard")
     walk.again_in_malay()
     phone.get_by_role("button", name="LOGOUT").click()

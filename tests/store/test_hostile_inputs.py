@@ -14,7 +14,16 @@ from tests.support import csrf_token, login
 from tests.web.test_contributions import confirmed_month
 from tests.web.test_registration import registered
 from webapp.db import database
-from webapp.models import Acknowledgement, BatchDocument, Employment, PortalApplication, Submission, SubmissionLine
+from webapp.models import (
+    Acknowledgement,
+    BatchDocument,
+    Employment,
+    PortalApplication,
+    Submission,
+    SubmissionLine,
+    User,
+)
+from webapp.payment_models import PaymentAttempt, Receipt
 
 PATH_VALUES = ["9999999999999999999999999", "18446744073709551616", "٣", "0", "00000000000000000001", "1"]
 VALUES = ["", "0", "-1", "²", "٣", "１２", "9" * 30, "1e30", "\x00", "a\x00b", "0000-01", "9999-12", "2026-²1",
@@ -27,7 +36,9 @@ FORM = ["wages", "status", "month", "type", "token", "which", "employer_id", "em
         "birth_date", "gender", "nationality", "current_password", "new_password", "confirm_password", "agree",
         "company_name", "brn", "applicant_name", "applicant_mykad", "designation", "phone", "age", "kind",
         "business_entity", "sub_entity", "registration_number", "industry", "address", "postcode", "state",
-        "first_employment_date", "induction_venue", "passport_number", "permit_number", "kin_name", "next"]
+        "first_employment_date", "induction_venue", "passport_number", "permit_number", "kin_name", "next",
+        "item", "model", "bank", "show", "back", "page", "fpx_msgType", "fpx_sellerExOrderNo", "fpx_txnAmount",
+        "fpx_debitAuthCode", "fpx_checkSum", "fpx_fpxTxnId"]
 PARAMETER = re.compile(r"<(?:(\w+)(?:\(([^)]*)\))?:)?(\w+)>")
 
 
@@ -67,8 +78,15 @@ def browsers(app):
                 "document_id": BatchDocument.select().first().id,
                 "employer_id": Employment.select().first().employer_id,
                 "number": Acknowledgement.select().first().number,
+                "ref": Acknowledgement.select().first().number, "order_no": "AS000000000001",
                 "application_id": (PortalApplication.select().first() or PortalApplication(id=1)).id}
         assert Submission.select().count() == 1
+        ack = Acknowledgement.select().first()
+        paying = PaymentAttempt.create(order_no="AS000000000001", employer=ack.employer, user=User.get(),
+                                       msg_token="01", amount=ack.amount, bank_id="TEST0021", email="a@b.test",
+                                       status="succeeded", ar_fields="{}", fpx_txn_id="2611250000000001",
+                                       debit_auth_code="00")
+        Receipt.create(number="20260000000001", attempt=paying, employer=ack.employer, amount=ack.amount)
     return {"anonymous": app.test_client(), "employer": employer, "officer": officer}, real
 
 
