@@ -70,6 +70,8 @@ def to_the_bank(page, numbers: list[str], bank: str, model: str = "Personal to C
     page.get_by_role("link", name="CONTINUE").click()
     expect(page.get_by_role("heading", name="FPX Payment")).to_be_visible()
     page.get_by_label(model).check()
+    limits = "RM 2.00 and RM 1,000,000.00" if "B2B1" in model else "RM 1.00 and RM 30,000.00"
+    expect(page.locator("#banks")).to_contain_text(limits)  # the model's bank list has arrived (htmx)
     page.get_by_label("Bank List").select_option(label=bank)
     page.fits("FPX Payment")
     page.get_by_role("button", name="PROCEED").click()
