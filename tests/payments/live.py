@@ -168,11 +168,12 @@ class FpxWorld:
         wait_for_port(port, process=process)
         return process
 
-    def another_portal(self, workdir: Path) -> LiveServer:
+    def another_portal(self, workdir: Path, **env: str) -> LiveServer:
         """A second portal with its own database, wired to the same exchange (a fresh bank-list cache)."""
         server = LiveServer(workdir, int(self.portal.env["MAIL_PORT"]))
         server.env.update({name: value for name, value in self.portal.env.items()
                            if name.startswith(("FPX_", "PAYMENT_"))})
+        server.env.update(env)
         return server.start()
 
     def flask(self, *args: str) -> str:
@@ -203,7 +204,7 @@ class FpxWorld:
     # --- paying, as the browser does ----------------------------------------------------------------------
 
     def pay(self, browser: Browser, refs: list[str], *, model: str = "01", bank: str = "TEST0021",
-            outcome: str | None = None, indirect: bool = True) -> Journey:
+            outcome: str | None = None, indirect: bool = True, portal: LiveServer | None = None) -> Journey:
         """ADD TO CART, PROCEED TO SUMMARY, CONTINUE, PROCEED; the exchange (its bank page's `outcome`, or the
         scenario's `auto`); back with the indirect AC, POSTed without the portal's cookie."""
         journey = Journey()
@@ -224,21 +225,21 @@ class FpxWorld:
             page = exchange.request(page.url, {"outcome": outcome})
         journey.exchange_page = page
         if indirect:
-            journey.indirect = self.return_from_bank(page.text)
+            journey.indirect = self.return_from_bank(page.text, portal)
         return journey
 
-    def return_from_bank(self, result_html: str) -> list[HttpResult]:
+    def return_from_bank(self, result_html: str, portal: LiveServer | None = None) -> list[HttpResult]:
         """POST the indirect AC of the exchange's result page (as often as its script would), cookie-less."""
         action, fields, submits = indirect_form(result_html)
         if action is None:
             return []
-        cross_site = Browser(self.portal.url, cookies=False, follow=False)
+        cross_site = Browser((portal or self.portal).url, cookies=False, follow=False)
         return [cross_site.request(action, fields) for _ in range(submits)]
 
-    def attempt(self, order_no: str):
+    def attempt(self, order_no: str, path: Path | None = None):
         from webapp.payment_models import PaymentAttempt
 
-        with self.store():
+        with self.store(path):
             return PaymentAttempt.get(PaymentAttempt.order_no == order_no)
 
     def age(self, order_no: str, by) -> None:
@@ -250,10 +251,11 @@ class FpxWorld:
             PaymentAttempt.update(created_at=attempt.created_at - by).where(
                 PaymentAttempt.id == attempt.id).execute()
 
-    def wait_status(self, order_no: str, statuses: tuple[str, ...], timeout: float = 20.0):
+    def wait_status(self, order_no: str, statuses: tuple[str, ...], timeout: float = 20.0,
+                    path: Path | None = None):
         deadline = time.monotonic() + timeout
         while True:
-            attempt = self.attempt(order_no)
+            attempt = self.attempt(order_no, path)
             if attempt.status in statuses or time.monotonic() > deadline:
                 assert attempt.status in statuses, f"{order_no} is {attempt.status}, not {statuses}"
                 return attempt

@@ -2,12 +2,13 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, RadioField, SelectField
+from wtforms import EmailField, RadioField, SelectChoice, SelectField
 
 from core import fpx
 from webapp.forms import email_address, required
 
-MODELS = [(fpx.B2C, _l("Personal to Corporate (B2C)")), (fpx.B2B1, _l("Corporate to Corporate (B2B1)"))]
+MODELS = [SelectChoice(fpx.B2C, _l("Personal to Corporate (B2C)")),
+          SelectChoice(fpx.B2B1, _l("Corporate to Corporate (B2B1)"))]
 
 
 class FpxPaymentForm(FlaskForm):

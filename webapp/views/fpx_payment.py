@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from flask import Blueprint, abort, current_app, redirect, request, url_for
 from flask_babel import gettext
 from flask_login import current_user
+from wtforms import SelectChoice
 
 from core import fpx
 from core.errors import AssistError, NotFound
@@ -46,9 +47,9 @@ def _banks(gateway, token: str, form: FpxPaymentForm) -> str | None:
         log.warning("bank list (BE) failed: %s", error)
         return gettext("The bank list is not available now. Try again in a few minutes.")
     offline = gettext("Offline")
-    form.bank.choices = [("", gettext("Choose a bank"))] + sorted(
-        [(b.code, fpx.bank_name(token, b.code) + ("" if b.online else f" ({offline})"),
-          {} if b.online else {"disabled": True}) for b in banks], key=lambda choice: choice[1].lower())
+    form.bank.choices = [SelectChoice("", gettext("Choose a bank"))] + sorted(
+        [SelectChoice(b.code, fpx.bank_name(token, b.code) + ("" if b.online else f" ({offline})"),
+                      {} if b.online else {"disabled": True}) for b in banks], key=lambda choice: choice.label.lower())
     return None
 
 
