@@ -5,7 +5,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from tests.payments.live import Browser
-from webapp.payment_models import PaymentAttempt
+from webapp.payment_models import GatewayMessage, PaymentAttempt
 
 
 def test_the_web_process_reconciles_due_payments_by_itself(world, tmp_path):
@@ -22,7 +22,9 @@ def test_the_web_process_reconciles_due_payments_by_itself(world, tmp_path):
             assert attempt.status == "created"
             PaymentAttempt.update(next_check_at=attempt.created_at - timedelta(seconds=1)).where(
                 PaymentAttempt.id == attempt.id).execute()  # its first AE is due now, not in 5 minutes
-        status = world.wait_status(journey.order_no, ("succeeded",), path=database)
-        assert status.checks == 1
+        world.wait_status(journey.order_no, ("succeeded",), path=database)
+        with world.store(database):
+            kinds = [(m.kind, m.verdict) for m in GatewayMessage.select().order_by(GatewayMessage.id)]
+        assert kinds[-2:] == [("AE", "sent"), ("AE-reply", "applied")]  # learnt by the worker's AE
     finally:
         server.stop()
