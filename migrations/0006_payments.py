@@ -1,5 +1,6 @@
 """Paying online (issue 11): FPX payment attempts and their items, the append-only gateway messages, the
-server-side cart, receipts and FCLB notices. Frozen copies of the models as they are in this migration.
+server-side cart, receipts and FCLB notices; outbox attachments built at delivery (`source`). Frozen copies
+of the models as they are in this migration.
 
 The partial unique indexes keep I1 (an item paid once) and "an item in a payment in flight is in no other
 payment"; triggers make gateway_message append-only (UPDATE and DELETE are refused) on both databases.
@@ -18,7 +19,7 @@ from peewee import (
     Model,
     TextField,
 )
-from playhouse.migrate import PostgresqlMigrator
+from playhouse.migrate import PostgresqlMigrator, migrate
 
 
 def _now():
@@ -177,6 +178,8 @@ def _models(db):
 
 def up(migrator, db):
     db.create_tables(_models(db))
+    # An email's attachment may be a document built when the mail goes out (the receipt PDF), named here.
+    migrate(migrator.add_column("outbox_attachment", "source", CharField(max_length=60, null=True)))
     postgres = isinstance(migrator, PostgresqlMigrator)  # `db` may be a DatabaseProxy
     for statement in POSTGRES_TRIGGERS if postgres else SQLITE_TRIGGERS:
         db.execute_sql(statement)

@@ -29,7 +29,7 @@ class SmtpSender:
         email.set_content(message.body)
         for attachment in message.attachments:
             maintype, subtype = attachment.content_type.split("/", 1)
-            email.add_attachment(bytes(attachment.data), maintype=maintype, subtype=subtype,
+            email.add_attachment(outbox.attachment_data(attachment), maintype=maintype, subtype=subtype,
                                  filename=attachment.filename)
         with smtplib.SMTP(cfg["MAIL_SERVER"], cfg["MAIL_PORT"], timeout=20) as smtp:
             if cfg["MAIL_STARTTLS"]:

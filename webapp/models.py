@@ -372,12 +372,14 @@ Acknowledgement.add_index(Acknowledgement.employer, Acknowledgement.month, Ackno
 
 
 class OutboxAttachment(BaseModel):
-    """A file sent with an outbox email (the registration letters)."""
+    """A file sent with an outbox email: its bytes, or (`source`, e.g. "receipt:2026...") the name of a document
+    built when the mail is delivered (webapp.services.outbox.attachment_data), off the path that queued it."""
 
     message = ForeignKeyField(Outbox, backref="attachments", on_delete="CASCADE")
     filename = CharField(max_length=120)
     content_type = CharField(max_length=60)
     data = BlobField()
+    source = CharField(max_length=60, null=True)
 
 
 from webapp.payment_models import PAYMENT_MODELS  # noqa: E402 - they build on the models above

@@ -5,7 +5,7 @@ Budgets are printed, not asserted: the suite stays free of timing asserts (DEVEL
 
 import tempfile
 
-from tests.bench import contributions_bench, employees_page, login_page, rules, throughput
+from tests.bench import contributions_bench, employees_page, login_page, payments_bench, rules, throughput
 from tests.support import LiveServer, free_port
 
 
@@ -56,6 +56,12 @@ def main() -> None:
     row("COMPLETE to CONFIRM, 5,000 employees", f"{seconds:.2f} s", "budget 3 s", seconds <= 3)
     seconds = contributions_bench.text_file_to_preview()
     row("10,000-line text file, upload to preview", f"{seconds:.2f} s", "budget 2 s", seconds <= 2)
+    rate, settled = payments_bench.payments_per_second()
+    row("FPX payments settled end to end via the simulator", f"{rate:.1f}/s", "budget 20/s", rate >= 20)
+    row(f"  payments settled in the run ({payments_bench.THREADS} payers at once)", str(settled), "")
+    seconds, outcome = payments_bench.reconcile_pending()
+    row("reconcile-payments --all, 10,000 awaiting approval", f"{seconds:.1f} s", "budget 60 s", seconds <= 60)
+    row("  what they were after it", ", ".join(f"{k} {v}" for k, v in sorted(outcome.items())), "")
     print()
 
 

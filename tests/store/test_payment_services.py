@@ -2,6 +2,7 @@
 with its own key: the cart, starting a payment, the one function that applies every AC, settlement (paid,
 receipt, FCLB notice, email), reconciliation and cancelling. The two-process tests are in tests/payments."""
 
+import io
 import json
 from datetime import UTC, date, datetime, timedelta
 
@@ -19,7 +20,7 @@ from tests.payments_support import Exchange, stub_gateway
 from webapp.db import database
 from webapp.models import Acknowledgement, Outbox, OutboxAttachment
 from webapp.payment_models import CartItem, FclbNotice, GatewayMessage, PaymentAttempt, PaymentItem, Receipt
-from webapp.services import cart, contributions, fpx_answers, payments, reconciliation
+from webapp.services import cart, contributions, fpx_answers, outbox, payments, reconciliation
 
 NOW = datetime(2026, 4, 10, 2, 0, tzinfo=UTC)  # 10 April 2026, 10.00 am in Malaysia
 MARCH = date(2026, 3, 1)  # due 15 April: on time on NOW
@@ -112,7 +113,7 @@ def test_approved_marks_paid_issues_the_receipt_and_emails_it_in_one_go(world, e
     acr, ecr = bill(employer, user, MARCH, "ACR", 4390), bill(employer, user, MARCH, "ECR", 780)
     attempt = pay(user, employer, gateway, acr, ecr)
     result = answer(exchange, attempt, "00")
-    assert result == fpx_answers.Answer(True, "applied", attempt.order_no, "succeeded")
+    assert result == fpx_answers.Answer(True, "applied", attempt.order_no, "succeeded", code="00")
     assert {a.status for a in Acknowledgement.select()} == {"paid"}
     receipt = Receipt.get()
     assert receipt.amount == 5170 and receipt.number.startswith("2026")
@@ -120,7 +121,8 @@ def test_approved_marks_paid_issues_the_receipt_and_emails_it_in_one_go(world, e
     mail = Outbox.get()
     assert mail.to_addr == "pay@example.com" and receipt.number in mail.body
     pdf = OutboxAttachment.get(OutboxAttachment.message == mail)
-    text = PdfReader(__import__("io").BytesIO(bytes(pdf.data))).pages[0].extract_text()
+    assert pdf.source == f"receipt:{receipt.number}"  # built when the mail goes out
+    text = PdfReader(io.BytesIO(outbox.attachment_data(pdf))).pages[0].extract_text()
     for expected in (receipt.number, acr.number, ecr.number, "03/2026", "51.70", exchange.txn_id(attempt.order_no),
                      "RESIT BAYARAN / PAYMENT RECEIPT"):
         assert expected in text, text

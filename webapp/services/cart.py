@@ -37,10 +37,13 @@ class Payable:
         return LABELS[self.kind]
 
 
-def _held(employer: Employer) -> tuple[set[int], set[int]]:
-    """The employer's acknowledgements and notices held by a live payment (items in state open)."""
+def _held(employer: Employer, ack_ids=None, notice_ids=None) -> tuple[set[int], set[int]]:
+    """The employer's acknowledgements and notices held by a live payment (items in state open); only among
+    `ack_ids` and `notice_ids` when given."""
     query = (PaymentItem.select(PaymentItem.acknowledgement, PaymentItem.notice).join(PaymentAttempt)
              .where((PaymentItem.state == "open") & (PaymentAttempt.employer == employer)))
+    if ack_ids is not None:
+        query = query.where(PaymentItem.acknowledgement.in_(ack_ids or [0]) | PaymentItem.notice.in_(notice_ids or [0]))
     acks, notices = set(), set()
     for item in query.tuples():
         if item[0]:
@@ -69,8 +72,20 @@ def payable(employer: Employer, user: User) -> list[Payable]:
 
 
 def items(user: User, employer: Employer) -> list[Payable]:
-    """The cart: what this user put in it for this employer that is still payable."""
-    return [p for p in payable(employer, user) if p.in_cart]
+    """The cart: what this user put in it for this employer that is still payable (paid or cancelled items
+    drop out by themselves)."""
+    mine = (CartItem.user == user) & (CartItem.employer == employer)
+    acks = list(Acknowledgement.select().join(CartItem, on=(CartItem.acknowledgement == Acknowledgement.id))
+                .where(mine & (Acknowledgement.status == "unpaid") & (Acknowledgement.employer == employer))
+                .order_by(Acknowledgement.month.desc(), Acknowledgement.kind, Acknowledgement.id))
+    notices = list(FclbNotice.select().join(CartItem, on=(CartItem.notice == FclbNotice.id))
+                   .where(mine & (FclbNotice.status == "unpaid") & (FclbNotice.employer == employer))
+                   .order_by(FclbNotice.id.desc()))
+    held_acks, held_notices = _held(employer, [a.id for a in acks], [n.id for n in notices])
+    return ([Payable(a.number, a.kind, a.month, a.type, a.amount, acknowledgement_id=a.id, in_flight=a.id in held_acks,
+                     in_cart=True, submission_id=a.submission_id) for a in acks]
+            + [Payable(n.number, "FCLB", None, "", n.amount, notice_id=n.id, in_flight=n.id in held_notices,
+                       in_cart=True) for n in notices])
 
 
 def count(user: User, employer: Employer) -> int:

@@ -11,6 +11,7 @@ debitAuthCode): a message already applied is a duplicate and is acknowledged aga
 
 import json
 import logging
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import urlencode
@@ -32,6 +33,7 @@ class Answer:
     order_no: str | None = None  # the attempt's sellerExOrderNo when the message named a known one
     status: str | None = None  # the attempt's status afterwards
     note: str = ""  # why, when the message was not used
+    code: str | None = None  # the attempt's debitAuthCode afterwards
 
 
 def naive_utc(moment: datetime) -> datetime:
@@ -66,7 +68,7 @@ def _apply(fields: dict, raw: str, kind: str, certificate: bytes, now: datetime)
         return _refused(kind, fields, raw, "bad_signature", "checksum does not verify", now)
     except fpx.FpxError as error:
         return _refused(kind, fields, raw, "malformed", str(error), now)
-    with locked():
+    with _transaction():
         attempt = for_update(PaymentAttempt.select().where(
             PaymentAttempt.order_no == auth.seller_ex_order_no[:20])).first()
         if attempt is None or attempt.order_no != auth.seller_ex_order_no:
@@ -80,15 +82,18 @@ def _apply(fields: dict, raw: str, kind: str, certificate: bytes, now: datetime)
         return _take(attempt, auth, fields, raw, kind, now)
 
 
+def _transaction():
+    """The locked transaction of an answer, or the caller's (reconciliation applies a reply inside its own)."""
+    return nullcontext() if database.in_transaction() else locked()
+
+
 def _take(attempt: PaymentAttempt, auth: fpx.Authorisation, fields: dict, raw: str, kind: str,
           now: datetime) -> Answer:
     """Inside the lock: dedupe, decide, record, change."""
     txn_id, code = auth.fpx_txn_id or None, auth.debit_auth_code
-    if txn_id and GatewayMessage.select().where(
-            (GatewayMessage.fpx_txn_id == txn_id) & (GatewayMessage.debit_auth_code == code)
-            & (GatewayMessage.verdict == "applied")).exists():
+    if _applied_before(attempt, txn_id, code):
         _record(kind, fields, raw, "duplicate", "", now, attempt)
-        return Answer(True, "duplicate", attempt.order_no, attempt.status)
+        return Answer(True, "duplicate", attempt.order_no, attempt.status, code=attempt.debit_auth_code)
     if txn_id and attempt.fpx_txn_id and txn_id != attempt.fpx_txn_id:
         step = states.Step(states.CONFLICT, attempt.status)  # one attempt, one FPX transaction
     else:
@@ -100,9 +105,21 @@ def _take(attempt: PaymentAttempt, auth: fpx.Authorisation, fields: dict, raw: s
                   kind, attempt.order_no, attempt.status, attempt.debit_auth_code, code, txn_id)
     _record(kind, fields, raw, step.verdict, note, now, attempt)
     if step.verdict != states.APPLIED:
-        return Answer(True, step.verdict, attempt.order_no, attempt.status)
+        return Answer(True, step.verdict, attempt.order_no, attempt.status, code=attempt.debit_auth_code)
     status = _change(attempt, auth, step.status, now)
-    return Answer(True, "applied", attempt.order_no, status)
+    return Answer(True, "applied", attempt.order_no, status, code=auth.debit_auth_code)
+
+
+def _applied_before(attempt: PaymentAttempt, txn_id: str | None, code: str) -> bool:
+    """Was (fpxTxnId, debitAuthCode) applied already? An applied answer with a transaction id always sets the
+    attempt's fpx_txn_id and code, so the attempt's row answers the common cases without a query."""
+    if not txn_id or attempt.fpx_txn_id is None:
+        return False
+    if (attempt.fpx_txn_id, attempt.debit_auth_code) == (txn_id, code):
+        return True
+    return GatewayMessage.select().where(
+        (GatewayMessage.fpx_txn_id == txn_id) & (GatewayMessage.debit_auth_code == code)
+        & (GatewayMessage.verdict == "applied")).exists()
 
 
 def _change(attempt: PaymentAttempt, auth: fpx.Authorisation, status: str, now: datetime) -> str:

@@ -17,17 +17,38 @@ SCRUBBED = "[removed after delivery]"
 
 
 def enqueue(to_addr: str, subject: str, body: str, *, sensitive: bool = False,
-            attachments: list[tuple[str, str, bytes]] = ()) -> Outbox:
+            attachments: list[tuple[str, str, bytes]] = (), built_later: list[tuple[str, str, str]] = ()) -> Outbox:
     """Queue one message; call inside the transaction of the change it reports.
 
     A `sensitive` message (a temporary password, a reset link) has its body scrubbed once delivered, so
-    the secret does not stay in the database. `attachments` are (filename, content type, bytes).
+    the secret does not stay in the database. `attachments` are (filename, content type, bytes);
+    `built_later` are (filename, content type, source): documents rendered when the mail is delivered by the
+    renderer registered for the source's kind ("receipt:2026..." -> register_renderer("receipt", ...)).
     """
     message = Outbox.create(to_addr=to_addr, subject=subject, body=body, sensitive=sensitive)
     for filename, content_type, data in attachments:
         OutboxAttachment.create(message=message, filename=filename, content_type=content_type, data=data)
+    for filename, content_type, source in built_later:
+        OutboxAttachment.create(message=message, filename=filename, content_type=content_type, data=b"",
+                                source=source)
     _wakeup.set()
     return message
+
+
+_renderers = {}
+
+
+def register_renderer(kind: str, render) -> None:
+    """`render(key) -> bytes` builds the attachments whose source is "kind:key" (at delivery time)."""
+    _renderers[kind] = render
+
+
+def attachment_data(attachment: OutboxAttachment) -> bytes:
+    """The bytes of an attachment: stored, or built now from its source."""
+    if attachment.source:
+        kind, _, key = attachment.source.partition(":")
+        return _renderers[kind](key)
+    return bytes(attachment.data)
 
 
 def _claim(now):

@@ -10,6 +10,7 @@ from core.money import from_sen
 from core.periods import payment_deadline
 from webapp.models import MALAYSIA, Acknowledgement, Employer
 from webapp.payment_models import FclbNotice, PaymentAttempt, PaymentItem, Receipt
+from webapp.services import outbox
 
 ACTS = {"ACR": "SOCSO (ACR)", "ECR": "EIS (ECR)"}
 
@@ -54,6 +55,18 @@ def pdf_of_receipt(receipt: Receipt) -> bytes:
 
 def pdf_of_notice(notice: FclbNotice) -> bytes:
     return notice_pdf(notice_data(notice))
+
+
+def _receipt_pdf_by_number(number: str) -> bytes:
+    return pdf_of_receipt(Receipt.get(Receipt.number == number))
+
+
+def _notice_pdf_by_number(number: str) -> bytes:
+    return pdf_of_notice(FclbNotice.get(FclbNotice.number == number))
+
+
+outbox.register_renderer("receipt", _receipt_pdf_by_number)  # the receipt email's attachments
+outbox.register_renderer("notice", _notice_pdf_by_number)
 
 
 def receipt_for(employer: Employer, number: str) -> Receipt:

@@ -16,7 +16,7 @@ from urllib.parse import urlencode
 
 from core import fpx
 from core import payment_states as states
-from webapp.db import database, for_update, is_postgres, locked
+from webapp.db import is_postgres, locked
 from webapp.fpx_gateway import Gateway
 from webapp.payment_models import GatewayMessage, PaymentAttempt
 from webapp.services import fpx_answers
@@ -24,7 +24,7 @@ from webapp.services.fpx_answers import naive_utc
 
 log = logging.getLogger("assist.payments")
 LEASE = timedelta(minutes=2)
-CHUNK = 50
+CHUNK = 100
 
 
 @dataclass
@@ -70,73 +70,120 @@ def claim(ids: list[int], now: datetime, everything: bool = False) -> list[int]:
     return taken
 
 
-def check(attempt: PaymentAttempt, gateway: Gateway, now: datetime) -> str | None:
-    """Send one AE for `attempt`, apply FPX's reply, and plan the next AE. Returns the attempt's status after
-    the reply, or None when FPX could not be asked or its reply could not be used."""
-    stamp = naive_utc(now)
-    error, status = None, None
+@dataclass
+class Asked:
+    """What one AE brought back: the AE sent, FPX's reply (text), or why there is none."""
+
+    attempt: PaymentAttempt
+    ae: dict | None = None
+    text: str | None = None
+    certificate: bytes = b""
+    error: str | None = None
+
+
+def ask(attempt: PaymentAttempt, gateway: Gateway) -> Asked:
+    """The network half of a check: send the AE (no transaction is open meanwhile)."""
     try:
         ae, text = gateway.enquire(json.loads(attempt.ar_fields))
-        _sent(attempt, ae, stamp)
-        answer = fpx_answers.apply_reply(text, gateway.certificate(), now)
+        return Asked(attempt, ae, text, gateway.certificate())
+    except fpx.FpxError as exc:
+        log.warning("AE for %s failed: %s", attempt.order_no, exc)
+        return Asked(attempt, error=str(exc))
+
+
+def _sent(asked: list[Asked], now: datetime) -> None:
+    """Keep the AEs sent, raw (one INSERT for a chunk)."""
+    rows = [{"direction": "out", "kind": "AE", "attempt": a.attempt.id, "order_no": a.attempt.order_no,
+             "verdict": "sent", "raw": urlencode(a.ae), "received_at": naive_utc(now)} for a in asked if a.ae]
+    if rows:
+        GatewayMessage.insert_many(rows).execute()
+
+
+def record(asked: Asked, now: datetime) -> str | None:
+    """The store half, inside the caller's transaction, once its AE is kept (`_sent`): apply the reply (the
+    same function as every AC) and plan the next AE. Returns the status after the reply, or None when there
+    is no usable one."""
+    attempt, stamp, error, status = asked.attempt, naive_utc(now), asked.error, None
+    after = (attempt.status, attempt.debit_auth_code)
+    if asked.text is not None and error is None:
+        answer = fpx_answers.apply_reply(asked.text, asked.certificate, now)
         if answer.order_no == attempt.order_no and answer.verdict in ("applied", "duplicate", "no_change",
                                                                        "conflict"):
-            status = answer.status
+            status, after = answer.status, (answer.status, answer.code)
         else:
             error = f"reply not usable ({answer.verdict}): {answer.note}"
-    except fpx.FpxError as exc:
-        error = str(exc)
-        log.warning("AE for %s failed: %s", attempt.order_no, error)
-    _plan_next(attempt.id, stamp, error)
+    _plan_next(attempt, *after, stamp, error)
     return status
 
 
-def _sent(attempt, ae: dict, stamp) -> None:
-    with database.atomic():
-        GatewayMessage.create(direction="out", kind="AE", attempt=attempt, order_no=attempt.order_no,
-                              verdict="sent", raw=urlencode(ae), received_at=stamp)
-
-
-def _plan_next(attempt_id: int, stamp, error: str | None) -> None:
+def check(attempt: PaymentAttempt, gateway: Gateway, now: datetime) -> str | None:
+    """One AE for one attempt now (I6, CHECK STATUS, CHECK AGAIN): ask, then record in one transaction."""
+    asked = ask(attempt, gateway)
     with locked():
-        current = for_update(PaymentAttempt.select().where(PaymentAttempt.id == attempt_id)).get()
-        updates = {"claimed_until": None, "checks": current.checks + 1,
-                   "last_check_error": (error or "")[:200] or None}
-        if current.status in states.LIVE:
-            plan = states.schedule(current.status, current.debit_auth_code, current.created_at, current.checks + 1,
-                                   stamp)
-            updates["next_check_at"] = plan.at
-            if plan.review:
-                log.warning("payment %s has no final answer from FPX after %s checks: needs review",
-                            current.order_no, current.checks + 1)
-                updates.update(status=states.NEEDS_REVIEW,
-                               review_reason=f"No final answer from FPX ({current.debit_auth_code or 'no AC'}) "
-                                             f"after {current.checks + 1} enquiries.")
-        PaymentAttempt.update(**updates).where((PaymentAttempt.id == attempt_id)
-                                               & (PaymentAttempt.status == current.status)).execute()
+        _sent([asked], now)
+        return record(asked, now)
+
+
+def _plan_next(attempt: PaymentAttempt, status: str, code: str | None, stamp, error: str | None) -> None:
+    """Inside the check's transaction: count the check, release the lease, set the next AE (or review). The
+    update is conditional on the status, so a concurrent answer is never overwritten (the attempt is then
+    simply due again)."""
+    updates = {"claimed_until": None, "checks": PaymentAttempt.checks + 1,
+               "last_check_error": (error or "")[:200] or None}
+    if status in states.LIVE:
+        plan = states.schedule(status, code, attempt.created_at, attempt.checks + 1, stamp)
+        updates["next_check_at"] = plan.at
+        if plan.review:
+            log.warning("payment %s has no final answer from FPX after %s checks: needs review",
+                        attempt.order_no, attempt.checks + 1)
+            updates.update(status=states.NEEDS_REVIEW,
+                           review_reason=f"No final answer from FPX ({code or 'no AC'}) "
+                                         f"after {attempt.checks + 1} enquiries.")
+    PaymentAttempt.update(**updates).where((PaymentAttempt.id == attempt.id)
+                                           & (PaymentAttempt.status == status)).execute()
 
 
 def reconcile(gateway: Gateway, now: datetime, everything: bool = False, workers: int = 8,
               limit: int | None = None) -> Summary:
-    """One pass: every due attempt (or every live one) claimed, asked about and rescheduled, `workers` at once."""
+    """One pass over the due attempts (or every live one), CHUNK at a time: claimed with a lease, asked about
+    `workers` at once (the network), then recorded together in one transaction (one writer, one commit per
+    chunk; if one of them fails, the others are recorded one by one and the failing one is due again). The
+    next chunk is asked about while the previous one is recorded, so FPX and the store work side by side."""
     summary = Summary()
     ids = due(now, everything, limit)
-
-    def one(attempt_id):
-        with database.connection_context():
-            attempt = PaymentAttempt.get_by_id(attempt_id)
-            try:
-                return check(attempt, gateway, now)
-            except Exception:  # one attempt must not stop the pass; it is due again after the lease
-                log.exception("reconciling %s failed", attempt.order_no)
-                return None
-
     with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="assist-ae") as pool:
+        asking = []
         for start in range(0, len(ids), CHUNK):
             taken = claim(ids[start:start + CHUNK], now, everything)
-            for status in pool.map(one, taken):
-                summary.add(status)
+            attempts = PaymentAttempt.select().where(PaymentAttempt.id.in_(taken or [0]))
+            previous, asking = asking, [pool.submit(ask, attempt, gateway) for attempt in attempts]
+            _record_chunk([future.result() for future in previous], now, summary)
+        _record_chunk([future.result() for future in asking], now, summary)
     return summary
+
+
+def _record_chunk(answers: list[Asked], now: datetime, summary: Summary) -> None:
+    if not answers:
+        return
+    try:
+        with locked():
+            _sent(answers, now)
+            statuses = [record(asked, now) for asked in answers]
+    except Exception:
+        log.exception("recording %s answers together failed: one by one", len(answers))
+        statuses = [_record_alone(asked, now) for asked in answers]
+    for status in statuses:
+        summary.add(status)
+
+
+def _record_alone(asked: Asked, now: datetime) -> str | None:
+    try:
+        with locked():
+            _sent([asked], now)
+            return record(asked, now)
+    except Exception:  # this one is due again once its lease ends
+        log.exception("reconciling %s failed", asked.attempt.order_no)
+        return None
 
 
 def needs_review() -> list[PaymentAttempt]:

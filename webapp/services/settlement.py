@@ -1,7 +1,8 @@
 """A succeeded payment (`00`), settled inside the transaction that records it (payments.md B.2 step 6):
 its ACR/ECRs and notices become paid, the receipt gets its number, every ACR/ECR paid after its deadline gets
 an FCLB notice (interest from core.interest on the payment day, never twice for one ACR/ECR), the items leave
-every cart, and the receipt is emailed with its PDF (the outbox, same transaction).
+every cart, and the receipt is emailed with its PDF (the outbox, same transaction; the PDF itself is rendered
+when the mail is delivered, so the lock is not held for it).
 
 If the items cannot be taken (FPX approved a payment recorded as failed, and its items were paid or cancelled
 since), nothing is marked paid twice (I1): the attempt goes to needs review for an officer to refund.
@@ -94,6 +95,7 @@ def _email(attempt: PaymentAttempt, receipt: Receipt, notices: list[FclbNotice])
         amount=format_rm(data.amount), fpx_txn_id=data.fpx_txn_id, order_no=attempt.order_no,
         items=[f"{item.number} {item.period} {format_rm(item.amount)}" for item in data.items],
         notices=[f"{n.number} {format_rm(from_sen(n.amount))}" for n in notices])
-    attachments = [(f"resit-receipt-{receipt.number}.pdf", "application/pdf", receipts.pdf_of_receipt(receipt))]
-    attachments += [(f"notis-fclb-{n.number}.pdf", "application/pdf", receipts.pdf_of_notice(n)) for n in notices]
-    outbox.enqueue(attempt.email, subject, body, attachments=attachments)
+    # The PDFs are built when the mail goes out (about 0.1 s of CPU each): the AC's transaction stays short.
+    documents = [(f"resit-receipt-{receipt.number}.pdf", "application/pdf", f"receipt:{receipt.number}")]
+    documents += [(f"notis-fclb-{n.number}.pdf", "application/pdf", f"notice:{n.number}") for n in notices]
+    outbox.enqueue(attempt.email, subject, body, built_later=documents)

@@ -57,16 +57,13 @@ def _banks(gateway, token: str, form: FpxPaymentForm) -> str | None:
 @with_employer
 def pay(employer):
     gateway = fpx_gateway.from_config(current_app.config)
-    items = cart.items(current_user, employer)
-    if not items:
-        return redirect(url_for("payment.summary"), 303)
     form = FpxPaymentForm(model=request.args.get("model") or fpx.B2C, email=current_user.email)
     token = form.model.data if form.model.data in fpx.MODEL_NAMES else fpx.B2C
     form.model.data = token
     bank_error = _banks(gateway, token, form)
     error = None
     if request.method == "POST" and not request.form.get("show") and form.validate_on_submit() and not bank_error:
-        try:
+        try:  # the service reads the cart itself, inside its lock
             attempt = payments.start(current_user, employer, gateway, token=token, bank_id=form.bank.data,
                                      email=form.email.data.strip(), now=now())
         except AssistError as exc:
@@ -76,6 +73,9 @@ def pay(employer):
             error = gettext("The bank list is not available now. Try again in a few minutes.")
         else:
             return redirect(url_for("fpx_payment.go", order_no=attempt.order_no), 303)
+    items = cart.items(current_user, employer)
+    if not items:
+        return redirect(url_for("payment.summary"), 303)
     status = 422 if (error or form.errors) else 200
     return render("payment/fpx.html", block="banks", status=status, employer=employer, form=form,
                   amount=cart.total(items), items=items, bank_error=bank_error, error=error,
