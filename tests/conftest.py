@@ -16,9 +16,10 @@ from flask.testing import FlaskClient
 from tests.support import free_port
 from webapp import create_app
 from webapp.cli import apply_migrations
+from webapp.clock import utcnow
 from webapp.db import database, is_postgres
 from webapp.models import ALL_MODELS, User
-from webapp.services import auth, hashing
+from webapp.services import hashing
 
 PASSWORD = "correct horse battery staple"
 
@@ -143,9 +144,9 @@ def make_user(email="employer@example.com", *, role="employer", password=PASSWOR
     """A user straight in the store (for tests that are not about how users come to exist)."""
     with database.connection_context():
         user = User(email=email, name=name, role=role, password_hash=hashing.hash_password(password),
-                    password_is_temporary=temporary, terms_accepted_at=auth.utcnow() if terms else None)
+                    password_is_temporary=temporary, terms_accepted_at=utcnow() if terms else None)
         if temporary:
-            user.temp_password_expires_at = auth.utcnow() + timedelta(hours=72)
+            user.temp_password_expires_at = utcnow() + timedelta(hours=72)
         user.save()
         return user
 

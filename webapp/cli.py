@@ -7,9 +7,10 @@ import click
 from playhouse.migrations import Runner
 
 from webapp import demo, mailer
+from webapp.clock import malaysia_today, utcnow
 from webapp.config import ROOT
 from webapp.db import database, is_sqlite
-from webapp.models import LoginThrottle, User, malaysia_today, utcnow
+from webapp.models import LoginThrottle, User
 from webapp.services import auth, backups, hashing, uploads
 
 MIGRATIONS = ROOT / "migrations"

@@ -3,8 +3,6 @@
 Times are naive UTC datetimes; the web layer shows them in Malaysia time.
 """
 
-from datetime import UTC, date, datetime, timedelta
-
 from peewee import (
     BigIntegerField,
     BlobField,
@@ -20,19 +18,8 @@ from peewee import (
 )
 
 from core import contributions as contribution_rules
+from webapp.clock import utcnow
 from webapp.db import database
-
-MALAYSIA = timedelta(hours=8)  # Malaysia time, UTC+8 all year
-
-
-def utcnow() -> datetime:
-    """Now, as the naive UTC datetime the store keeps."""
-    return datetime.now(UTC).replace(tzinfo=None)
-
-
-def malaysia_today() -> date:
-    """Today's date in Malaysia: deadlines, contribution months and start dates are Malaysian days."""
-    return (utcnow() + MALAYSIA).date()
 
 
 class BaseModel(Model):

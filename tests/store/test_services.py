@@ -10,8 +10,9 @@ import time_machine
 from core.errors import Conflict, NotAllowed
 from tests.conftest import PASSWORD, make_user
 from tests.documents import PDF
+from webapp.clock import utcnow
 from webapp.db import database
-from webapp.models import AuthSession, LoginThrottle, Outbox, PortalApplication, User, utcnow
+from webapp.models import AuthSession, LoginThrottle, Outbox, PortalApplication, User
 from webapp.services import auth, outbox, portal_id, sessions
 
 
@@ -149,7 +150,7 @@ def test_days_are_malaysian_days():
     """At 23:30 UTC on the 15th it is already the 16th in Malaysia: the deadline has passed."""
     from datetime import datetime
 
-    from webapp.models import malaysia_today
+    from webapp.clock import malaysia_today
 
     with time_machine.travel(datetime(2026, 11, 15, 23, 30, tzinfo=UTC), tick=False):
         assert malaysia_today() == date(2026, 11, 16)

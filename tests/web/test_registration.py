@@ -13,7 +13,8 @@ from tests.conftest import PASSWORD, make_user
 from tests.documents import PDF
 from tests.support import csrf_token, login
 from webapp import mailer
-from webapp.models import Employer, Employment, Person, RegistrationBatch, malaysia_today
+from webapp.clock import malaysia_today
+from webapp.models import Employer, Employment, Person, RegistrationBatch
 
 TODAY = malaysia_today()
 BUSINESS = {

@@ -14,8 +14,9 @@ from tests import documents
 from tests.conftest import PASSWORD
 from tests.documents import CRAFTED
 from tests.support import csrf_token, login
+from webapp.clock import malaysia_today
 from webapp.db import database
-from webapp.models import BatchDocument, Employment, PortalApplication, StoredFile, malaysia_today
+from webapp.models import BatchDocument, Employment, PortalApplication, StoredFile
 from webapp.services import registration
 
 VALID = {

@@ -6,8 +6,9 @@ from datetime import datetime, timedelta
 
 from core.errors import N_, NotAllowed, NotFound
 from core.passwords import check_new_password, temporary_password
+from webapp.clock import MALAYSIA, utcnow
 from webapp.db import for_update, locked
-from webapp.models import MALAYSIA, LoginThrottle, PasswordReset, User, utcnow
+from webapp.models import LoginThrottle, PasswordReset, User
 from webapp.services import emails, hashing, outbox, sessions
 
 MAX_LOCKOUT = timedelta(hours=24)

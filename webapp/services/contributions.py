@@ -11,9 +11,9 @@ from core.errors import N_, Conflict, NotAllowed, NotFound, ValidationError
 from core.identifiers import acknowledgement_number
 from core.money import from_sen, sen
 from core.periods import add_months
+from webapp.clock import MALAYSIA, utcnow
 from webapp.db import database, for_update, locked
 from webapp.models import (
-    MALAYSIA,
     Acknowledgement,
     Employer,
     Employment,
@@ -21,7 +21,6 @@ from webapp.models import (
     Submission,
     SubmissionLine,
     User,
-    utcnow,
 )
 from webapp.services import counters, drafts
 from webapp.services.drafts import SHARES, employments_in, line_status  # noqa: F401 - the service API

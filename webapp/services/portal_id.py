@@ -5,8 +5,9 @@ from dataclasses import dataclass
 from core.errors import N_, Conflict, NotAllowed, NotFound, ValidationError
 from core.identifiers import normalize_brn, normalize_mykad, normalize_phone, portal_application_reference
 from core.names import normalize_person_name
+from webapp.clock import utcnow
 from webapp.db import for_update, locked
-from webapp.models import PortalApplication, User, utcnow
+from webapp.models import PortalApplication, User
 from webapp.services import auth, counters, emails, outbox, uploads
 
 

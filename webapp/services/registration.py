@@ -10,6 +10,7 @@ from core.errors import N_, Conflict, NotAllowed, NotFound, ValidationError
 from core.identifiers import crn_number, issue_employer_code, normalize_brn, normalize_mykad, normalize_phone
 from core.names import normalize_person_name
 from core.registration import check_document_period, check_identity, check_start_date, required_documents
+from webapp.clock import utcnow
 from webapp.db import for_update, locked
 from webapp.models import (
     BatchDocument,
@@ -20,7 +21,6 @@ from webapp.models import (
     RegistrationBatch,
     StoredFile,
     User,
-    utcnow,
 )
 from webapp.services import counters, letters, uploads
 from webapp.services.employers import managed

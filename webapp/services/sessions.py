@@ -5,7 +5,8 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from webapp.models import AuthSession, User, utcnow
+from webapp.clock import utcnow
+from webapp.models import AuthSession, User
 
 TOUCH_EVERY = timedelta(seconds=10)
 

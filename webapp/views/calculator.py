@@ -9,9 +9,9 @@ from core.errors import ValidationError
 from core.money import ZERO, parse_wages
 from core.periods import add_months
 from core.rates import NOTHING, eis, skbbk, socso
+from webapp.clock import utcnow
 from webapp.forms.calculator import CalculatorForm
 from webapp.i18n import translate_error
-from webapp.models import utcnow
 from webapp.rendering import render
 
 bp = Blueprint("calculator", __name__)

@@ -10,10 +10,11 @@ from jinja2_fragments.flask import render_blocks
 
 from core.contributions import LINE_STATUSES, TYPES
 from core.errors import AssistError, NotFound
+from webapp.clock import malaysia_today
 from webapp.forms.auth import PlainForm
 from webapp.forms.contributions import ConfirmForm, LineForm, MonthForm, UploadForm
 from webapp.i18n import translate_error
-from webapp.models import Acknowledgement, malaysia_today
+from webapp.models import Acknowledgement
 from webapp.parsing import parse_month, parse_page
 from webapp.rendering import go, render, wants_partial
 from webapp.services import acknowledgements, contributions, textfiles

@@ -5,8 +5,9 @@ from flask_login import current_user
 
 from core.errors import NotFound
 from webapp.access import employer_required
+from webapp.clock import malaysia_today
 from webapp.forms.auth import PlainForm
-from webapp.models import AuthSession, malaysia_today
+from webapp.models import AuthSession
 from webapp.parsing import parse_id
 from webapp.rendering import render
 from webapp.services import dashboard as dashboard_service

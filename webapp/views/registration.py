@@ -8,10 +8,11 @@ from core import registration as lists
 from core.errors import AssistError, NotFound, ValidationError
 from core.registration import DOCUMENT_TYPES
 from webapp.access import employer_required
+from webapp.clock import malaysia_today
 from webapp.forms.auth import PlainForm
 from webapp.forms.registration import DocumentForm, EmployeeForm, EmployerRegistrationForm
 from webapp.i18n import translate_error
-from webapp.models import BatchDocument, Employment, Person, RegistrationBatch, malaysia_today
+from webapp.models import BatchDocument, Employment, Person, RegistrationBatch
 from webapp.ratelimits import limited
 from webapp.rendering import form_errors, render
 from webapp.services import employees as employees_service
