@@ -331,6 +331,34 @@ def cancel(employer: Employer, numbers: list[str]) -> list[Acknowledgement]:
     return chosen
 
 
+def issued(submission: Submission) -> list[Acknowledgement]:
+    """The ACR and/or ECR (or nil returns) of a submission, ACR first."""
+    return list(Acknowledgement.select().where(Acknowledgement.submission == submission)
+                .order_by(Acknowledgement.kind))
+
+
+def bills_by_number(employer: Employer, numbers: list[str]) -> list[Acknowledgement]:
+    """This employer's ACR/ECRs with these numbers, ACR first (another employer's are simply not found)."""
+    return list(Acknowledgement.select().where((Acknowledgement.employer == employer)
+                                               & Acknowledgement.number.in_(numbers)).order_by(Acknowledgement.kind))
+
+
+def cancellable(employer: Employer, submission_id: int) -> list[Acknowledgement]:
+    """QRG 9's choice: the submission's ACR/ECRs that are not cancelled (a paid one is shown, and refused)."""
+    return list(Acknowledgement.select().where((Acknowledgement.employer == employer)
+                                               & (Acknowledgement.submission == submission_id)
+                                               & Acknowledgement.status.in_(("unpaid", "paid"))))
+
+
+def unpaid_by_submission(employer: Employer) -> tuple[list[list[Acknowledgement]], int]:
+    """PAYMENT: the unpaid ACR/ECRs grouped by submission (ACR before ECR), and their total in sen."""
+    unpaid = list(acknowledgements(employer, status="unpaid"))
+    groups: dict[int, list] = {}
+    for ack in unpaid:
+        groups.setdefault(ack.submission_id, []).append(ack)
+    return [sorted(group, key=lambda a: a.kind) for group in groups.values()], sum(a.amount for a in unpaid)
+
+
 def acknowledgements(employer: Employer, month: date | None = None, kind: str | None = None,
                      status: str | None = None):
     """Transaction history, newest first, filtered by month, kind (ACR/ECR) and status."""

@@ -61,6 +61,12 @@ def submit(data: Application, certificate, filename: str, settings, submitted_by
     return application
 
 
+def recently_decided(limit: int = 20) -> list[PortalApplication]:
+    """The last applications approved or rejected, newest first."""
+    return list(PortalApplication.select().where(PortalApplication.status != "pending")
+                .order_by(PortalApplication.decided_at.desc()).limit(limit))
+
+
 def pending() -> list[PortalApplication]:
     return list(PortalApplication.select().where(PortalApplication.status == "pending")
                 .order_by(PortalApplication.submitted_at))

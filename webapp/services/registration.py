@@ -235,6 +235,26 @@ def add_document(batch: RegistrationBatch, document_type: str, stream, filename:
         return BatchDocument.create(batch=batch, document_type=document_type, file=stored, remarks=remarks.strip())
 
 
+def open_drafts(employer_ids: list[int]) -> dict[int, RegistrationBatch]:
+    """The draft batch (registration not yet submitted) of each of these employers, by employer id."""
+    return {b.employer_id: b for b in RegistrationBatch.select().where(
+        (RegistrationBatch.status == "draft") & RegistrationBatch.employer.in_(employer_ids))}
+
+
+def batch_employees(batch: RegistrationBatch) -> list[Employment]:
+    """Form 2's New Employee(s) Listing: the batch's employees, in the order they were added."""
+    return list(Employment.select(Employment, Person).join(Person).where(Employment.batch == batch)
+                .order_by(Employment.id))
+
+
+def batch_document(batch: RegistrationBatch, document_id: int) -> BatchDocument:
+    """One uploaded document of this batch; NotFound for any other."""
+    upload = BatchDocument.get_or_none((BatchDocument.id == document_id) & (BatchDocument.batch == batch))
+    if upload is None:
+        raise NotFound(N_("No such document."))
+    return upload
+
+
 def checklist(batch: RegistrationBatch) -> list[str]:
     """The supporting documents the checklist asks for in this batch's case (codes of DOCUMENT_TYPES)."""
     has_foreign = Employment.select().join(Person).where((Employment.batch == batch) & ~Person.citizen).exists()

@@ -50,6 +50,14 @@ def resolve(token: str, timeouts: Timeouts, now: datetime | None = None) -> Auth
     return session
 
 
+def previous_login(session: AuthSession) -> datetime | None:
+    """When the user's session before this one began (the dashboard's "Previous login"), or None."""
+    earlier = (AuthSession.select(AuthSession.created_at)
+               .where((AuthSession.user == session.user_id) & (AuthSession.id != session.id))
+               .order_by(AuthSession.created_at.desc()).first())
+    return earlier.created_at if earlier else None
+
+
 def touch(session: AuthSession, now: datetime | None = None) -> None:
     """Reset the idle clock (the "stay logged in" button)."""
     now = now or utcnow()

@@ -14,7 +14,6 @@ from webapp.clock import malaysia_today
 from webapp.forms.auth import PlainForm
 from webapp.forms.contributions import ConfirmForm, LineForm, MonthForm, UploadForm
 from webapp.i18n import translate_error
-from webapp.models import Acknowledgement
 from webapp.parsing import parse_month, parse_page
 from webapp.rendering import go, render, wants_partial
 from webapp.services import acknowledgements, contributions, textfiles
@@ -206,7 +205,7 @@ def confirm(employer, submission_id: int):
 @with_employer
 def acknowledgement(employer, submission_id: int):
     submission = _submission(employer, submission_id)
-    issued = list(submission.acknowledgements.order_by(Acknowledgement.kind))
+    issued = contributions.issued(submission)
     if not issued:
         return redirect(url_for("contributions.employees", submission_id=submission.id), 303)
     return render("contributions/acknowledgement.html", employer=employer, submission=submission, issued=issued)
@@ -217,8 +216,7 @@ def acknowledgement(employer, submission_id: int):
 def acknowledgement_pdf(employer, number: str):
     """PRINT: one ACR or ECR; `ACR...+ECR...` prints both of one submission together (QRG 8)."""
     numbers = number.split("+")[:2]
-    issued = list(Acknowledgement.select().where((Acknowledgement.employer == employer)
-                                                 & Acknowledgement.number.in_(numbers)).order_by(Acknowledgement.kind))
+    issued = contributions.bills_by_number(employer, numbers)
     if len(issued) != len(set(numbers)) or len({a.submission_id for a in issued}) != 1:
         abort(404)
     return attachment(acknowledgements.pdf(issued), "application/pdf", f"{number}.pdf")

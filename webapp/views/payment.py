@@ -9,7 +9,6 @@ from flask_babel import gettext
 from core.errors import N_, AssistError
 from webapp.forms.auth import PlainForm
 from webapp.i18n import translate_error
-from webapp.models import Acknowledgement
 from webapp.rendering import render
 from webapp.services import contributions
 from webapp.tenancy import with_employer
@@ -23,22 +22,15 @@ bp.add_app_template_global(ACK_STATUSES, "ack_statuses")
 @bp.get("/")
 @with_employer
 def index(employer):
-    unpaid = list(contributions.acknowledgements(employer, status="unpaid"))
-    groups: dict[int, list] = {}
-    for ack in unpaid:
-        groups.setdefault(ack.submission_id, []).append(ack)
-    return render("payment/index.html", employer=employer,
-                  groups=[sorted(group, key=lambda a: a.kind) for group in groups.values()],
-                  total=sum(a.amount for a in unpaid))
+    groups, total = contributions.unpaid_by_submission(employer)
+    return render("payment/index.html", employer=employer, groups=groups, total=total)
 
 
 @bp.route("/cancel/<int:submission_id>", methods=["GET", "POST"])
 @with_employer
 def cancel(employer, submission_id: int):
     """Choose the ACR, the ECR or both, then CONFIRM."""
-    issued = list(Acknowledgement.select().where((Acknowledgement.employer == employer)
-                                                 & (Acknowledgement.submission == submission_id)
-                                                 & Acknowledgement.status.in_(("unpaid", "paid"))))
+    issued = contributions.cancellable(employer, submission_id)
     if not issued:
         abort(404)
     form = PlainForm()
