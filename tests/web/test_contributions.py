@@ -206,7 +206,16 @@ def test_dashboard_shows_the_deadline_unpaid_totals_and_late_interest(client):
     assert "pay by " in page and 'id="unpaid-count">1<' in page
     acr = Acknowledgement.get()
     assert f'id="unpaid-amount">RM {acr.amount / 100:,.2f}<' in page
-    assert acr.number in page and "Late payment interest" in page
+    assert acr.number in page and "Interest if paid today" in page and 'id="interest-total"' in page
+
+
+def test_dashboard_shows_months_not_yet_submitted_with_their_deadline_and_days_late(client):
+    last_month = add_months(TODAY.replace(day=1), -2)
+    page = client.get("/employer/dashboard").get_data(as_text=True)
+    assert 'id="unsubmitted"' in page and last_month.strftime("%m/%Y") in page and "days late" in page
+    confirmed_month(client, last_month.strftime("%Y-%m"))
+    after = client.get("/employer/dashboard").get_data(as_text=True)
+    assert f'<td class="c-title">{last_month.strftime("%m/%Y")}</td>' not in after  # submitted now: not listed
 
 
 def combined_file(employer_code, lines, month="102024"):
