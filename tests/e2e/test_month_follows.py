@@ -1,0 +1,86 @@
+"""The monthly task on a 360 px phone (issue 10): the draft follows the employer's people until CONFIRM, a
+text file that leaves employees out asks what to do for them, and the dashboard shows every month due."""
+
+import re
+from datetime import date
+
+from playwright.sync_api import expect
+
+from core.identifiers import issue_employer_code
+from core.periods import add_months
+from tests.e2e.phone import PHONE_360, assert_fits
+from tests.e2e.test_contribution_journey import combined_line
+from tests.e2e.test_portal_id_journey import DEMO_PASSWORD, log_in
+from webapp.clock import malaysia_today
+from webapp.demo import mykad
+
+
+def phone(browser, base_url):
+    context = browser.new_context(base_url=base_url, **PHONE_360)
+    return context, context.new_page()
+
+
+def test_a_draft_follows_a_termination_and_the_dashboard_shows_late_months(browser, base_url, tmp_path):
+    context, page = phone(browser, base_url)
+    log_in(page, "employer@demo.assist.test", DEMO_PASSWORD)
+    late = add_months(malaysia_today().replace(day=1), -3).strftime("%m/%Y")
+    unsubmitted = page.locator("#unsubmitted")
+    expect(unsubmitted).to_contain_text(late)
+    expect(unsubmitted.locator("tr").filter(has=page.get_by_role("cell", name=late, exact=True))).to_contain_text(
+        "days late")
+    expect(page.locator("#unpaid")).to_contain_text("ACR")  # the month before last: submitted, not paid
+    assert_fits(page, "dashboard with late months", tmp_path / "dashboard.png")
+
+    this_month = malaysia_today().strftime("%m/%Y")
+    page.goto("/contribution/combined/")
+    page.get_by_role("button", name=f"Update contribution for {this_month}").click()
+    expect(page.get_by_role("heading", name=this_month)).to_be_visible()
+    leaver = page.locator("table.lines tbody tr").first
+    name = leaver.locator("td.c-title").inner_text().strip()
+    month_page = page.url
+
+    page.goto("/employees/")
+    page.get_by_role("row", name=name).get_by_role("link", name="Terminate").click()
+    page.get_by_label("Last day of work").fill(malaysia_today().isoformat())
+    page.get_by_label("Reason").select_option("RESIGNED")
+    page.get_by_role("button", name="CONFIRM").click()
+
+    page.goto(month_page)
+    row = page.locator("table.lines tbody tr", has_text=name)
+    expect(row).to_contain_text("Left this month")
+    assert_fits(page, "the month after a termination", tmp_path / "left.png")
+    context.close()
+
+
+def test_a_text_file_that_leaves_employees_out_asks_what_to_do_for_them(browser, base_url, tmp_path):
+    code = issue_employer_code("E", 9_000_000_002)  # the second demo employer
+    first = (mykad(date(1985, 2, 2), 300, False), "ZAINAL BIN ARIFFIN")
+    upload = tmp_path / "SOCSO_EIS_112024.txt"
+    upload.write_text(combined_line(code, *first, 3415).replace("112024", "072024", 1) + "\r\n")
+    context, page = phone(browser, base_url)
+    log_in(page, "employer2@demo.assist.test", DEMO_PASSWORD)
+    expect(page.get_by_role("heading", name="Welcome, Majikan Kedua")).to_be_visible()
+    page.goto("/contribution/combined/textfile")
+    page.get_by_label("Choose File").set_input_files(str(upload))
+    page.get_by_role("button", name="Upload").click()
+    expect(page.get_by_role("heading", name=re.compile("The file is correct"))).to_be_visible()
+    expect(page.locator("#file-lines")).to_have_text("1")
+    expect(page.locator("#left-out-count")).to_have_text("2")
+    left_out = page.locator("#left-out")
+    expect(left_out).to_contain_text("SALMAH BINTI YUSOF")
+    expect(left_out).to_contain_text("KUMAR A/L RAMASAMY")
+    assert_fits(page, "the preview asking about employees left out", tmp_path / "left-out.png")
+    preview = page.url
+    page.get_by_role("link", name="Next").click()
+    page.get_by_role("button", name="COMPLETE").click()
+    expect(page.get_by_text("were not in the text file")).to_be_visible()  # COMPLETE waits for the choice
+
+    page.goto(preview)
+    for select in left_out.locator("select").all():
+        select.select_option("no_wages")
+    left_out.get_by_role("button", name="SAVE").click()
+    expect(page.locator("#left-out-count")).to_have_text("0")
+    page.get_by_role("link", name="Next").click()
+    page.get_by_role("button", name="COMPLETE").click()
+    expect(page.locator("#summary-amount")).to_have_text("RM 51.70")
+    context.close()
