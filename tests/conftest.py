@@ -13,7 +13,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from flask.testing import FlaskClient
 
-from tests.support import free_port
+from tests.support import csrf_token, free_port, login
 from webapp import create_app
 from webapp.cli import apply_migrations
 from webapp.clock import utcnow
@@ -132,6 +132,24 @@ def _clean_store(request):
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+class AuthActions:
+    """Logging in and out as a user would (flaskr's `auth` fixture): both login steps, then LOGOUT."""
+
+    def __init__(self, client):
+        self._client = client
+
+    def login(self, email: str = "employer@example.com", password: str = PASSWORD, **headers):
+        return login(self._client, email, password, **headers)
+
+    def logout(self):
+        return self._client.post("/employer/logout", data={"csrf_token": csrf_token(self._client, "/help")})
+
+
+@pytest.fixture
+def auth(client):
+    return AuthActions(client)
 
 
 @pytest.fixture
