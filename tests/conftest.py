@@ -81,6 +81,7 @@ def app_config(tmp_path, smtp_port, database_url=None):
         "MAIL_SERVER": "127.0.0.1",
         "MAIL_PORT": smtp_port,
         "MAIL_WORKER": False,
+        "REMINDER_WORKER": False,
         "PUBLIC_URL": "http://localhost",
         "RATELIMIT_ENABLED": False,  # on only in the rate-limit tests, which build their own app
     }

@@ -6,7 +6,21 @@ import uuid
 from flask import Flask, g
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from webapp import access, assets, cli, config, db, errors, i18n, mailer, parsing, ratelimits, security, tenancy
+from webapp import (
+    access,
+    assets,
+    cli,
+    config,
+    db,
+    errors,
+    i18n,
+    mailer,
+    parsing,
+    ratelimits,
+    reminder_worker,
+    security,
+    tenancy,
+)
 from webapp.extensions import babel, compress, csrf, htmx, login_manager
 from webapp.services import hashing
 
@@ -25,6 +39,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     errors.init_app(app)
     register_request_id(app)
     register_mail_worker(app)
+    register_reminder_worker(app)
     cli.init_app(app)
     if app.config["TRUSTED_PROXIES"]:
         n = app.config["TRUSTED_PROXIES"]
@@ -85,6 +100,19 @@ def register_request_id(app: Flask) -> None:
         return response
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+def register_reminder_worker(app: Flask) -> None:
+    """Send the reminders due, once at the first request and then every REMINDER_POLL_SECONDS."""
+    if not app.config["REMINDER_WORKER"]:
+        return
+    state = {"started": False}
+
+    @app.before_request
+    def start_reminders_once():
+        if not state["started"]:
+            state["started"] = True
+            reminder_worker.start(app.config)
 
 
 def register_mail_worker(app: Flask) -> None:

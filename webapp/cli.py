@@ -6,7 +6,7 @@ from pathlib import Path
 import click
 from playhouse.migrations import Runner
 
-from webapp import demo, mailer
+from webapp import demo, mailer, reminder_worker
 from webapp.clock import malaysia_today, utcnow
 from webapp.config import ROOT
 from webapp.db import database, is_sqlite
@@ -73,6 +73,14 @@ def init_app(app) -> None:
             password = auth.issue_temporary_password(user, app.config)
             user.save()
         click.echo(f"Officer {email} created. Temporary password (shown once): {password}")
+
+    @app.cli.command("send-reminders")
+    @click.option("--loop", is_flag=True, help="Keep running (a service beside gunicorn; then REMINDER_WORKER=0).")
+    def send_reminders_command(loop):
+        """Queue the deadline and unpaid reminders due today (never twice for one month and reason)."""
+        if loop:
+            reminder_worker.start(app.config).join()
+        click.echo(f"Queued {reminder_worker.run_once(app.config)} reminder(s).")
 
     @app.cli.command("deliver-mail")
     @click.option("--loop", is_flag=True, help="Keep delivering (run as a service beside gunicorn).")

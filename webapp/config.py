@@ -71,6 +71,9 @@ def from_environment(overrides: dict | None = None) -> dict:
         "MAIL_SENDER": os.environ.get("MAIL_SENDER", "ASSIST PERKESO <no-reply@assist.perkeso.test>"),
         "MAIL_WORKER": _bool("MAIL_WORKER", True),
         "MAIL_POLL_SECONDS": float(os.environ.get("MAIL_POLL_SECONDS", "5")),
+        # Reminders before the 15th and after it: a thread in the web process, or `send-reminders --loop`.
+        "REMINDER_WORKER": _bool("REMINDER_WORKER", True),
+        "REMINDER_POLL_SECONDS": float(os.environ.get("REMINDER_POLL_SECONDS", "3600")),
         # Password hashing: argon2id, RFC 9106 low-memory profile unless tests ask for the cheapest.
         "ARGON2_PROFILE": os.environ.get("ARGON2_PROFILE", "RFC_9106_LOW_MEMORY"),
         "TEMP_PASSWORD_LIFETIME": timedelta(hours=72),

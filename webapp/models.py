@@ -50,6 +50,7 @@ class User(BaseModel):
     language = CharField(max_length=2, default="ms")
     is_active = BooleanField(default=True)
     created_at = DateTimeField(default=utcnow)
+    reminders = BooleanField(default=True)  # deadline and unpaid reminders by email (issue 13)
 
     # Flask-Login's user interface. The id it keeps in the cookie is the server-side session's token,
     # set by webapp.access when the session is bound, so revoking the session logs the browser out.
@@ -367,6 +368,19 @@ class OutboxAttachment(BaseModel):
     data = BlobField()
 
 
+class ReminderSent(BaseModel):
+    """A reminder emailed to one member of an employer about one month, for one reason: never sent twice."""
+
+    employer = ForeignKeyField(Employer, backref="+", on_delete="CASCADE")
+    user = ForeignKeyField(User, backref="+", on_delete="CASCADE")
+    month = DateField()
+    reason = CharField(max_length=10, constraints=[one_of("reason", ("due_5", "due_1", "unpaid"))])
+    sent_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("employer", "user", "month", "reason"), True),)
+
+
 ALL_MODELS = [Counter, User, AuthSession, LoginThrottle, PasswordReset, StoredFile, PortalApplication, Outbox,
               Employer, EmployerAccess, Person, RegistrationBatch, Employment, BatchDocument, OutboxAttachment,
-              Submission, SubmissionLine, Acknowledgement]
+              Submission, SubmissionLine, Acknowledgement, ReminderSent]

@@ -184,6 +184,13 @@ def _malaysia_time(moment: datetime) -> str:
     return (moment + MALAYSIA).strftime("%d/%m/%Y %I:%M %p (MYT)")
 
 
+def set_language(user: User, code: str) -> None:
+    """Remember the language the user chose on the portal (the emails sent to them follow it)."""
+    if code in ("ms", "en") and user.language != code:
+        User.update(language=code).where(User.id == user.id).execute()
+        user.language = code
+
+
 def accept_terms(user: User) -> None:
     """Record that the user pressed I Agree."""
     User.update(terms_accepted_at=utcnow()).where(User.id == user.id).execute()
