@@ -38,6 +38,7 @@ def from_environment(overrides: dict | None = None) -> dict:
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "PERMANENT_SESSION_LIFETIME": timedelta(hours=12),
+        "SESSION_REFRESH_EACH_REQUEST": False,  # the row keeps the idle clock; re-signing every response is waste
         "IDLE_TIMEOUT": timedelta(minutes=int(os.environ.get("IDLE_TIMEOUT_MINUTES", "30"))),
         "ABSOLUTE_TIMEOUT": timedelta(hours=12),
         "KIOSK_MODE": _bool("KIOSK_MODE", False),

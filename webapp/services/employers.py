@@ -1,6 +1,7 @@
 """Which employers an account may manage, and the selected one (every employer page works on it only)."""
 
 from core.errors import N_, NotFound
+from webapp.db import Prepared
 from webapp.models import Employer, EmployerAccess, User
 
 
@@ -20,3 +21,12 @@ def get_managed(user: User, employer_id: int) -> Employer:
 
 def registered(user: User):
     return managed(user).where(Employer.status == "registered")
+
+
+# Every employer page reads the account's registered employers (the switcher): built once, bound per request.
+_registered_of = Prepared(Employer, 1, lambda user_id: registered(user_id))
+
+
+def registered_list(user_id: int) -> list[Employer]:
+    """The registered employers the account `user_id` manages, by name (the employer switcher's choices)."""
+    return list(_registered_of(user_id))
