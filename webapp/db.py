@@ -4,6 +4,7 @@ SQLite (the branch server's embedded store) runs in WAL mode with synchronous=FU
 survives a power cut. PostgreSQL is used when DATABASE_URL names it.
 """
 
+import inspect
 import weakref
 from contextlib import contextmanager
 
@@ -89,29 +90,33 @@ class _Slot:
 
 
 class Prepared:
-    """A SELECT of one model whose SQL peewee builds once; each call only binds new parameters.
+    """A SELECT whose SQL peewee builds once per database; each call only binds new parameters.
 
-    Building the SQL of a query over a wide model costs peewee about 0.25 ms, ten times running it on
-    SQLite. The session and employer look-ups run on every logged-in request, so they are built once per
-    database. `build(*params)` receives placeholders (peewee `Value` nodes) to put where the arguments go,
-    and returns a query of `model` whose SQL does not depend on the argument values (no None, no IN lists).
+    Building the SQL of a query over wide models costs peewee 0.2-0.4 ms, several times running it on
+    SQLite, and every logged-in request runs a few (the session, the employer, the page's rows). `build`
+    receives one placeholder (a peewee `Value`) per argument, to put where the argument goes, and returns a
+    peewee query whose SQL does not depend on the argument values (no None, no IN lists). Arguments are
+    passed to the driver as they are: ids, strings, limits. Rows come back exactly as the built query would
+    give them (models with their joins, tuples, `.objects()`).
     """
 
-    def __init__(self, model, arity: int, build):
-        self.model, self.arity, self.build = model, arity, build
-        self.plans = weakref.WeakKeyDictionary()  # database -> (sql, params with placeholders)
+    def __init__(self, build):
+        self.build = build
+        self.arity = sum(p.default is p.empty for p in inspect.signature(build).parameters.values())
+        self.plans = weakref.WeakKeyDictionary()  # database -> (query, sql, params with placeholders)
 
-    def __call__(self, *args):
-        """The query with `args` bound: a peewee raw query of model instances (iterate, or `.first()`-like)."""
+    def __call__(self, *args) -> list:
         if len(args) != self.arity:
             raise TypeError(f"expected {self.arity} arguments, got {len(args)}")
         plan = self.plans.get(database.obj)
         if plan is None:
-            slots = [Value(_Slot(n), converter=False) for n in range(self.arity)]
-            plan = self.plans[database.obj] = self.build(*slots).sql()
-        sql, params = plan
-        return self.model.raw(sql, *(args[p.index] if isinstance(p, _Slot) else p for p in params))
+            query = self.build(*(Value(_Slot(n), converter=False) for n in range(self.arity)))
+            plan = self.plans[database.obj] = (query, *query.sql())
+        query, sql, params = plan
+        cursor = database.execute_sql(sql, [args[p.index] if isinstance(p, _Slot) else p for p in params])
+        return list(query._get_cursor_wrapper(cursor))  # noqa: SLF001 - how peewee itself reads a query's rows
 
     def first(self, *args):
         """The first row for `args`, or None."""
-        return next(iter(self(*args)), None)
+        rows = self(*args)
+        return rows[0] if rows else None

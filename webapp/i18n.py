@@ -7,8 +7,8 @@ from pathlib import Path
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from flask import request
-from flask_babel import format_datetime, get_translations, gettext
+from flask import g, request
+from flask_babel import format_datetime, get_locale, get_translations, gettext
 from jinja2 import pass_eval_context
 from markupsafe import Markup
 
@@ -54,6 +54,15 @@ def prepare(app) -> None:
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(target)
 
 
+def _catalogue():
+    """Flask-Babel's translations for the current locale, looked up once per request (and per locale)."""
+    locale = get_locale()
+    cached = g.get("_catalogue")
+    if cached is None or cached[0] is not locale:
+        cached = g._catalogue = (locale, get_translations())
+    return cached[1]
+
+
 def _gettext_from(catalogue):
     """`_()` for templates with Jinja's newstyle rules (always %-formatted, values escaped); `catalogue()`
     gives the translations to use."""
@@ -71,8 +80,8 @@ def _gettext_from(catalogue):
 def init_app(app) -> None:
     """Template helpers. `_()` looks the catalogue up once per render instead of on every call (Flask-Babel's
     callables cost 14 us a call, and a page of fifty rows makes a hundred): a context processor binds it to
-    the request's catalogue; macros imported without context use the global, which asks Flask-Babel."""
-    app.jinja_env.globals.update(_=_gettext_from(get_translations), gettext=_gettext_from(get_translations))
+    the request's catalogue; macros imported without context use the global, which keeps it on `g`."""
+    app.jinja_env.globals.update(_=_gettext_from(_catalogue), gettext=_gettext_from(_catalogue))
 
     @app.context_processor
     def bound_gettext():

@@ -11,7 +11,7 @@ from core.errors import N_, Conflict, NotAllowed, NotFound, ValidationError
 from core.identifiers import acknowledgement_number
 from core.money import from_sen, sen
 from core.periods import add_months
-from webapp.db import database, for_update, locked
+from webapp.db import Prepared, database, for_update, locked
 from webapp.models import (
     MALAYSIA,
     Acknowledgement,
@@ -138,18 +138,26 @@ def _insert_lines(rows: list[tuple]) -> None:
     cursor.executemany(sql, rows)
 
 
+# The pencil pages read these on every request: SQL built once (webapp.db.Prepared).
+_submission_of = Prepared(lambda submission_id, employer_id: Submission.select().where(
+    (Submission.id == submission_id) & (Submission.employer == employer_id)))
+_lines_page = Prepared(lambda submission_id, limit, offset: SubmissionLine.select(
+    SubmissionLine, Employment.id, Employment.start_date, Employment.end_date, Employment.person, Person.id,
+    Person.id_type, Person.id_number, Person.name).join(Employment).join(Person)
+    .where(SubmissionLine.submission == submission_id).order_by(SubmissionLine.position).limit(limit).offset(offset))
+
+
 def submission_for(employer: Employer, submission_id: int) -> Submission:
     """A submission of this employer; NotFound for anyone else's."""
-    submission = Submission.get_or_none((Submission.id == submission_id) & (Submission.employer == employer))
+    submission = _submission_of.first(submission_id, employer.id)
     if submission is None:
         raise NotFound(N_("No such contribution."))
     return submission
 
 
 def lines(submission: Submission, page: int = 1, per_page: int = 10) -> list[SubmissionLine]:
-    return list(SubmissionLine.select(SubmissionLine, Employment, Person).join(Employment).join(Person)
-                .where(SubmissionLine.submission == submission).order_by(SubmissionLine.position)
-                .paginate(page, per_page))
+    """A page of lines with what the list shows: the employment's dates and the person's identity and name."""
+    return _lines_page(submission.id, per_page, (max(page, 1) - 1) * per_page)
 
 
 def line_for(submission: Submission, line_id: int) -> SubmissionLine:
@@ -217,13 +225,20 @@ class Totals:
         return from_sen(self.socso + self.eis)
 
 
-def totals(submission: Submission) -> Totals:
+def _totals_query(submission_id):
     socso_sum = (SubmissionLine.socso_employer + SubmissionLine.socso_employee + SubmissionLine.skbbk_employee)
     eis_sum = SubmissionLine.eis_employer + SubmissionLine.eis_employee
-    row = (SubmissionLine.select(fn.COUNT(SubmissionLine.id), fn.COALESCE(fn.SUM(socso_sum), 0),
-                                 fn.COALESCE(fn.SUM(eis_sum), 0),
-                                 fn.COALESCE(fn.SUM(Case(None, [((socso_sum + eis_sum) > 0, 1)], 0)), 0))
-           .where(SubmissionLine.submission == submission).tuples().get())
+    return (SubmissionLine.select(fn.COUNT(SubmissionLine.id), fn.COALESCE(fn.SUM(socso_sum), 0),
+                                  fn.COALESCE(fn.SUM(eis_sum), 0),
+                                  fn.COALESCE(fn.SUM(Case(None, [((socso_sum + eis_sum) > 0, 1)], 0)), 0))
+            .where(SubmissionLine.submission == submission_id).tuples())
+
+
+_totals_of = Prepared(_totals_query)
+
+
+def totals(submission: Submission) -> Totals:
+    row = _totals_of.first(submission.id)
     return Totals(lines=row[0], socso=int(row[1]), eis=int(row[2]), employees=int(row[3]))
 
 

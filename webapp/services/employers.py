@@ -24,9 +24,5 @@ def registered(user: User):
 
 
 # Every employer page reads the account's registered employers (the switcher): built once, bound per request.
-_registered_of = Prepared(Employer, 1, lambda user_id: registered(user_id))
-
-
-def registered_list(user_id: int) -> list[Employer]:
-    """The registered employers the account `user_id` manages, by name (the employer switcher's choices)."""
-    return list(_registered_of(user_id))
+registered_list = Prepared(registered)
+"""registered_list(user_id): the registered employers the account manages, by name (the switcher's choices)."""

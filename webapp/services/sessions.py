@@ -10,8 +10,8 @@ from webapp.models import AuthSession, User, utcnow
 
 TOUCH_EVERY = timedelta(seconds=10)
 # Read on every logged-in request: SQL built once (webapp.db.Prepared), two small look-ups by unique keys.
-_session_by_hash = Prepared(AuthSession, 1, lambda digest: AuthSession.select().where(AuthSession.token_hash == digest))
-_user_by_id = Prepared(User, 1, lambda user_id: User.select().where(User.id == user_id))
+_session_by_hash = Prepared(lambda digest: AuthSession.select().where(AuthSession.token_hash == digest))
+_user_by_id = Prepared(lambda user_id: User.select().where(User.id == user_id))
 
 
 @dataclass(frozen=True)
