@@ -7,6 +7,7 @@ from decimal import Decimal
 from core.interest import late_interest
 from core.money import ZERO, from_sen
 from core.periods import add_months, days_left, payment_deadline
+from webapp.db import Prepared
 from webapp.models import Acknowledgement, Employer
 
 
@@ -33,12 +34,16 @@ class Dashboard:
         return sum((o.interest for o in self.overdue), ZERO)
 
 
+_unpaid_of = Prepared(lambda employer_id: Acknowledgement.select(
+    Acknowledgement.number, Acknowledgement.month, Acknowledgement.amount).where(
+    (Acknowledgement.employer == employer_id) & (Acknowledgement.status == "unpaid")))
+
+
 def figures(employer: Employer, today: date) -> Dashboard:
     """The month whose deadline comes next (last month until the 15th, then this month), and the money owed."""
     last_month = add_months(today.replace(day=1), -1)
     month_due = last_month if payment_deadline(last_month) >= today else today.replace(day=1)
-    unpaid = list(Acknowledgement.select().where((Acknowledgement.employer == employer)
-                                                 & (Acknowledgement.status == "unpaid")))
+    unpaid = _unpaid_of(employer.id)
     overdue = [Overdue(a.number, a.month, from_sen(a.amount), -days_left(a.month, today),
                        late_interest(from_sen(a.amount), a.month, today))
                for a in unpaid if days_left(a.month, today) < 0]

@@ -57,6 +57,16 @@ def resolve(token: str, timeouts: Timeouts, now: datetime | None = None) -> Auth
     return session
 
 
+_previous_of = Prepared(lambda user_id, session_id: AuthSession.select(AuthSession.created_at).where(
+    (AuthSession.user == user_id) & (AuthSession.id != session_id)).order_by(AuthSession.created_at.desc()).limit(1))
+
+
+def previous_login(session: AuthSession) -> datetime | None:
+    """When the user's session before this one began (the dashboard's "Previous login"), or None."""
+    earlier = _previous_of.first(session.user_id, session.id)
+    return earlier.created_at if earlier else None
+
+
 def touch(session: AuthSession, now: datetime | None = None) -> None:
     """Reset the idle clock (the "stay logged in" button)."""
     now = now or utcnow()

@@ -6,10 +6,10 @@ from flask_login import current_user
 from core.errors import NotFound
 from webapp.access import employer_required
 from webapp.forms.auth import PlainForm
-from webapp.models import AuthSession, malaysia_today
+from webapp.models import malaysia_today
 from webapp.rendering import render
 from webapp.services import dashboard as dashboard_service
-from webapp.services import employers
+from webapp.services import employers, sessions
 from webapp.tenancy import selected_employer
 from webapp.views import safe_next
 
@@ -19,11 +19,8 @@ bp = Blueprint("employer", __name__, url_prefix="/employer")
 @bp.get("/dashboard")
 @employer_required
 def dashboard():
-    previous = (AuthSession.select().where((AuthSession.user == current_user.id)
-                                           & (AuthSession.id != current_user.auth_session.id))
-                .order_by(AuthSession.created_at.desc()).first())
     employer = selected_employer()
-    return render("employer/dashboard.html", previous_login=previous.created_at if previous else None,
+    return render("employer/dashboard.html", previous_login=sessions.previous_login(current_user.auth_session),
                   figures=dashboard_service.figures(employer, malaysia_today()) if employer else None)
 
 
