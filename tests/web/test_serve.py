@@ -144,7 +144,7 @@ def test_a_login_storm_hashes_two_at_a_time_and_other_pages_are_served(waitress_
     assert working.password_step("working@example.com", PASSWORD)[0] == 303  # logged in before the storm
     gated = GatedHasher(hashing._hasher)
     monkeypatch.setattr(hashing, "_hasher", gated)
-    monkeypatch.setattr(hashing, "slots", hashing.Slots(2))
+    monkeypatch.setattr(hashing, "pool", hashing.HashPool(2))
     visitors = [Visitor(waitress_app) for _ in emails]
     for visitor, email in zip(visitors, emails, strict=True):
         visitor.up_to_password(email)
@@ -158,8 +158,8 @@ def test_a_login_storm_hashes_two_at_a_time_and_other_pages_are_served(waitress_
         thread.start()
     try:
         # Every login has reached the hashing step: hashing, or waiting for a slot.
-        wait_until(lambda: gated.inside + hashing.slots.waiting == logins, "all logins at the hashing step")
-        assert gated.inside == 2 and hashing.slots.waiting == logins - 2
+        wait_until(lambda: gated.inside + hashing.pool.waiting == logins, "all logins at the hashing step")
+        assert gated.inside == 2 and hashing.pool.waiting == logins - 2
         # With the hashes held, other pages answer: a logged-in page that reads the store, and a public one.
         status, page = working.request("GET", "/employer/dashboard")
         assert status == 200 and "working@example.com" in page
@@ -169,6 +169,7 @@ def test_a_login_storm_hashes_two_at_a_time_and_other_pages_are_served(waitress_
         gated.gate.set()
         for thread in threads:
             thread.join(timeout=60)
+        hashing.pool.shutdown()
     assert results == dict.fromkeys(range(logins), 303)  # every login got its turn and succeeded
     assert gated.most == 2
-    assert hashing.slots.busy == 0 and hashing.slots.waiting == 0
+    assert hashing.pool.busy == 0 and hashing.pool.waiting == 0

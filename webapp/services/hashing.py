@@ -1,16 +1,22 @@
 """argon2id password hashing (ASVS 5.0 Appendix C); the profile is a setting so tests can use the cheapest.
 
-A hash takes 64 MiB and a core for about a tenth of a second. In a login storm every web thread would be
-hashing at once and every other page would wait for a core, so at most HASH_CONCURRENCY hashes (by default
-one per core) run at a time: a login waits its turn for a slot, the other pages do not wait at all.
+A hash takes 64 MiB and about 0.2 s of CPU (the RFC 9106 profile spreads it over 4 threads). In a login storm
+every web thread would be hashing at once and every other page would wait for a core. So hashes run in a
+small pool of their own: at most HASH_CONCURRENCY at once (by default one per core), the others wait their
+turn, and on Linux the pool's threads (and the lanes argon2 starts from them) run at a lower priority, so a
+page request gets a core first. A login waits; the other pages do not.
 """
 
+import contextlib
 import os
+import sys
 import threading
-from contextlib import contextmanager
+from concurrent.futures import ThreadPoolExecutor
 
 from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
+
+NICENESS = 10  # the hashing threads' priority below the web threads (Linux)
 
 
 def cores() -> int:
@@ -18,54 +24,71 @@ def cores() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
-class Slots:
-    """At most `size` hashes at once; the others wait for a free slot. `busy` and `waiting` are counted."""
+def _yield_to_pages() -> None:
+    """Lower this hashing thread's priority (Linux: per thread; argon2's lane threads inherit it)."""
+    if sys.platform == "linux":
+        with contextlib.suppress(OSError):  # not allowed here: hashes still wait their turn, at the same priority
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), NICENESS)
+
+
+class HashPool:
+    """At most `size` hashes at once, in threads of their own; `busy` and `waiting` are counted."""
 
     def __init__(self, size: int):
         self.size, self.busy, self.waiting = size, 0, 0
-        self._changed = threading.Condition()
+        self._lock = threading.Lock()
+        self._executor = ThreadPoolExecutor(size, thread_name_prefix="argon2", initializer=_yield_to_pages)
 
-    @contextmanager
-    def held(self):
-        with self._changed:
+    def run(self, work):
+        """`work()` in the pool, once a slot is free; the caller waits for its result."""
+        with self._lock:
             self.waiting += 1
-            self._changed.wait_for(lambda: self.busy < self.size)
-            self.waiting -= 1
-            self.busy += 1
-        try:
-            yield
-        finally:
-            with self._changed:
-                self.busy -= 1
-                self._changed.notify()
+
+        def job():
+            with self._lock:
+                self.waiting -= 1
+                self.busy += 1
+            try:
+                return work()
+            finally:
+                with self._lock:
+                    self.busy -= 1
+
+        return self._executor.submit(job).result()
+
+    def shutdown(self) -> None:
+        self._executor.shutdown(wait=False)
 
 
 _hasher = PasswordHasher.from_parameters(profiles.RFC_9106_LOW_MEMORY)
 _dummy_hash = None
-slots = Slots(cores())
+pool = HashPool(cores())
 
 
 def configure(profile_name: str, concurrency: int = 0) -> None:
     """Select an argon2-cffi profile by name (RFC_9106_LOW_MEMORY in production, CHEAPEST in tests) and how
     many hashes may run at once (0: one per core)."""
-    global _hasher, _dummy_hash, slots
+    global _hasher, _dummy_hash, pool
     _hasher = PasswordHasher.from_parameters(getattr(profiles, profile_name))
     _dummy_hash = _hasher.hash("no account has this password")
-    slots = Slots(concurrency if concurrency > 0 else cores())
+    pool.shutdown()
+    pool = HashPool(concurrency if concurrency > 0 else cores())
 
 
 def hash_password(password: str) -> str:
-    with slots.held():
-        return _hasher.hash(password)
+    return pool.run(lambda: _hasher.hash(password))
 
 
 def verify(stored_hash: str | None, password: str) -> bool:
     """True when `password` matches. With no stored hash, burn the same time as a real check."""
-    with slots.held():
+
+    def check() -> bool:
         try:
             return _hasher.verify(stored_hash or _dummy_hash, password) and stored_hash is not None
         except (VerificationError, InvalidHashError):
             return False
+
+    return pool.run(check)
 
 
 def needs_rehash(stored_hash: str) -> bool:
