@@ -42,14 +42,17 @@ def _wanted(scheme: str) -> set[str]:
     return {kind for kind, wanted in (("ACR", socso_), ("ECR", eis_)) if wanted}
 
 
+_live_since = Prepared(lambda employer_id, first: Acknowledgement.select(Acknowledgement.month, Acknowledgement.kind)
+                       .where((Acknowledgement.employer == employer_id) & (Acknowledgement.type != "short")
+                              & (Acknowledgement.status != "cancelled") & (Acknowledgement.month >= first)))
+
+
 def pending(employer: Employer, scheme: str, today: date) -> list[tuple[date, str]]:
     """Employer Contribution Pending List: months still owing an ACR/ECR of this scheme (monthly or arrears)."""
     first = max(employer.first_employment_date.replace(day=1), add_months(today.replace(day=1), -AUTO_ARREARS_MONTHS))
     wanted = _wanted(scheme)
     covered: dict[date, set[str]] = {}
-    for ack in Acknowledgement.select(Acknowledgement.month, Acknowledgement.kind).where(
-            (Acknowledgement.employer == employer) & (Acknowledgement.type != "short")
-            & (Acknowledgement.status != "cancelled") & (Acknowledgement.month >= first)):
+    for ack in _live_since(employer.id, first):
         covered.setdefault(ack.month, set()).add(ack.kind)
     done = {month for month, kinds in covered.items() if wanted <= kinds}
     return rules.due_months(first, today, done)

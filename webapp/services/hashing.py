@@ -16,7 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
 
-NICENESS = 10  # the hashing threads' priority below the web threads (Linux)
+NICENESS = int(os.environ.get("HASH_NICENESS", "10"))  # hashing threads' priority below the web threads (Linux)
 
 
 def cores() -> int:
@@ -26,7 +26,7 @@ def cores() -> int:
 
 def _yield_to_pages() -> None:
     """Lower this hashing thread's priority (Linux: per thread; argon2's lane threads inherit it)."""
-    if sys.platform == "linux":
+    if sys.platform == "linux" and NICENESS > 0:
         with contextlib.suppress(OSError):  # not allowed here: hashes still wait their turn, at the same priority
             os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), NICENESS)
 
