@@ -17,7 +17,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.config.update(config.from_environment(overrides))
     config.check(app.config)
     app.config.setdefault("LOGIN_URL", app.config["PUBLIC_URL"].rstrip("/") + "/employer/login")
-    hashing.configure(app.config["ARGON2_PROFILE"], app.config["HASH_CONCURRENCY"])
+    hashing.configure(app.config["ARGON2_PROFILE"], app.config["HASH_CONCURRENCY"], app.config["HASH_QUEUE"])
     register_extensions(app)
     register_blueprints(app)
     errors.init_app(app)

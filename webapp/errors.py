@@ -8,6 +8,8 @@ from flask_wtf.csrf import CSRFError
 from jinja2_fragments.flask import render_block
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from webapp.services import hashing
+
 log = logging.getLogger("assist.errors")
 
 
@@ -20,6 +22,7 @@ def _titles():
         413: gettext("The file is too large"),
         422: gettext("Some details need correcting"),
         500: gettext("Something went wrong on our side"),
+        503: gettext("Many employers are logging in right now"),
     }
 
 
@@ -32,6 +35,7 @@ def _explanations():
         413: gettext("Upload a file of at most 5 MB."),
         422: gettext("Go back and check what you entered."),
         500: gettext("Please try again. If it happens again, call the hotline and quote the reference below."),
+        503: gettext("Wait a few seconds, then press the button again."),
     }
 
 
@@ -58,6 +62,12 @@ def init_app(app) -> None:
         log.warning("csrf refused request_id=%s path=%s: %s", g.get("request_id"), request.path,
                     error.description)
         return render_error(400)
+
+    @app.errorhandler(hashing.Busy)
+    def busy(error):
+        log.warning("login shed: hash queue full request_id=%s", g.get("request_id"))
+        body, code, *headers = render_error(503)
+        return body, code, {**(headers[0] if headers else {}), "Retry-After": "5"}
 
     @app.errorhandler(HTTPException)
     def http_error(error):

@@ -137,14 +137,14 @@ def wait_until(condition, what: str, limit: float = 30.0) -> None:
 def test_a_login_storm_hashes_two_at_a_time_and_other_pages_are_served(waitress_app, monkeypatch):
     logins = 6
     emails = [f"storm{n}@example.com" for n in range(logins)]
-    for email in [*emails, "working@example.com"]:
+    for email in [*emails, "working@example.com", "late@example.com"]:
         make_user(email)
     working = Visitor(waitress_app)
     working.up_to_password("working@example.com")
     assert working.password_step("working@example.com", PASSWORD)[0] == 303  # logged in before the storm
     gated = GatedHasher(hashing._hasher)
     monkeypatch.setattr(hashing, "_hasher", gated)
-    monkeypatch.setattr(hashing, "pool", hashing.HashPool(2))
+    monkeypatch.setattr(hashing, "pool", hashing.HashPool(2, queue=logins - 2))
     visitors = [Visitor(waitress_app) for _ in emails]
     for visitor, email in zip(visitors, emails, strict=True):
         visitor.up_to_password(email)
@@ -164,6 +164,11 @@ def test_a_login_storm_hashes_two_at_a_time_and_other_pages_are_served(waitress_
         status, page = working.request("GET", "/employer/dashboard")
         assert status == 200 and "working@example.com" in page
         assert Visitor(waitress_app).request("GET", "/calculator")[0] == 200
+        # One login more than may wait: told at once to try again, instead of holding a web thread too.
+        late = Visitor(waitress_app)
+        late.up_to_password("late@example.com")
+        status, page = late.password_step("late@example.com", PASSWORD)
+        assert status == 503 and "Many employers are logging in right now" in page
         assert not results  # no login finished while the hashes were held
     finally:
         gated.gate.set()

@@ -4,7 +4,9 @@ A hash takes 64 MiB and about 0.2 s of CPU (the RFC 9106 profile spreads it over
 every web thread would be hashing at once and every other page would wait for a core. So hashes run in a
 small pool of their own: at most HASH_CONCURRENCY at once (by default one per core), the others wait their
 turn, and on Linux the pool's threads (and the lanes argon2 starts from them) run at a lower priority, so a
-page request gets a core first. A login waits; the other pages do not.
+page request gets a core first. A login waits; the other pages do not. Waiting logins hold a web thread
+each, so at most HASH_QUEUE of them wait: beyond that (more logins than the server can hash) a login is
+told at once to try again in a few seconds (Busy, a 503), and the web threads stay free for pages.
 """
 
 import contextlib
@@ -31,17 +33,24 @@ def _yield_to_pages() -> None:
             os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), NICENESS)
 
 
-class HashPool:
-    """At most `size` hashes at once, in threads of their own; `busy` and `waiting` are counted."""
+class Busy(Exception):
+    """More logins are waiting for a hash than the server lets wait: try again in a few seconds."""
 
-    def __init__(self, size: int):
-        self.size, self.busy, self.waiting = size, 0, 0
+
+class HashPool:
+    """At most `size` hashes at once, in threads of their own, and at most `queue` waiting for one (Busy
+    beyond); `busy` and `waiting` are counted."""
+
+    def __init__(self, size: int, queue: int = 8):
+        self.size, self.queue, self.busy, self.waiting = size, queue, 0, 0
         self._lock = threading.Lock()
         self._executor = ThreadPoolExecutor(size, thread_name_prefix="argon2", initializer=_yield_to_pages)
 
     def run(self, work):
-        """`work()` in the pool, once a slot is free; the caller waits for its result."""
+        """`work()` in the pool, once a slot is free; the caller waits for its result (Busy if too many wait)."""
         with self._lock:
+            if self.busy + self.waiting >= self.size + self.queue:
+                raise Busy
             self.waiting += 1
 
         def job():
@@ -65,14 +74,14 @@ _dummy_hash = None
 pool = HashPool(cores())
 
 
-def configure(profile_name: str, concurrency: int = 0) -> None:
-    """Select an argon2-cffi profile by name (RFC_9106_LOW_MEMORY in production, CHEAPEST in tests) and how
-    many hashes may run at once (0: one per core)."""
+def configure(profile_name: str, concurrency: int = 0, queue: int = 8) -> None:
+    """Select an argon2-cffi profile by name (RFC_9106_LOW_MEMORY in production, CHEAPEST in tests), how
+    many hashes may run at once (0: one per core) and how many may wait for one."""
     global _hasher, _dummy_hash, pool
     _hasher = PasswordHasher.from_parameters(getattr(profiles, profile_name))
     _dummy_hash = _hasher.hash("no account has this password")
     pool.shutdown()
-    pool = HashPool(concurrency if concurrency > 0 else cores())
+    pool = HashPool(concurrency if concurrency > 0 else cores(), queue)
 
 
 def hash_password(password: str) -> str:
