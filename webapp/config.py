@@ -65,7 +65,7 @@ def from_environment(overrides: dict | None = None) -> dict:
         "ARGON2_PROFILE": os.environ.get("ARGON2_PROFILE", "RFC_9106_LOW_MEMORY"),
         # At most this many hashes at once (64 MiB and a core each); a login waits its turn. 0: the cores.
         "HASH_CONCURRENCY": int(os.environ.get("HASH_CONCURRENCY", "0")),
-        "HASH_QUEUE": int(os.environ.get("HASH_QUEUE", "8")),  # logins that may wait for a hash (then 503)
+        "HASH_QUEUE": int(os.environ.get("HASH_QUEUE", "16")),  # logins that may wait for a hash (then 503)
         "TEMP_PASSWORD_LIFETIME": timedelta(hours=72),
         "RESET_LINK_LIFETIME": timedelta(minutes=30),
         "LOCKOUT_THRESHOLD": 5,

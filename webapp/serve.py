@@ -29,7 +29,7 @@ def settings(environ=os.environ) -> dict:
     options = {
         "host": environ.get("HOST", "127.0.0.1"),
         "port": _int(environ, "PORT", 5000),
-        "threads": _int(environ, "THREADS", 24),
+        "threads": _int(environ, "THREADS", 32),
         "connection_limit": _int(environ, "CONNECTION_LIMIT", 1000),
         "channel_timeout": timeout,
         "cleanup_interval": max(1, min(10, timeout)),  # how often idle connections are looked for

@@ -112,6 +112,7 @@ def report(results: list[dict]) -> None:
             figures["errors"] == 0 if budgeted else None)
         for kind, count in sorted(figures["error_kinds"].items(), key=lambda item: -item[1])[:3]:
             row(f"    {kind[:46]}", str(count), "")
+        row("  logins told to retry in a few seconds (503)", str(figures["login_retries"]), "not errors: by design")
         row("  pages (all but the login steps): p95", f"{figures['pages_p95_ms']:,.0f} ms", "")
         row("  the password step (argon2): p95", f"{figures['login_p95_ms']:,.0f} ms", "")
         row("  a new visitor's login page: p50 / p95 / max",

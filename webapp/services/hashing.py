@@ -41,7 +41,7 @@ class HashPool:
     """At most `size` hashes at once, in threads of their own, and at most `queue` waiting for one (Busy
     beyond); `busy` and `waiting` are counted."""
 
-    def __init__(self, size: int, queue: int = 8):
+    def __init__(self, size: int, queue: int = 16):
         self.size, self.queue, self.busy, self.waiting = size, queue, 0, 0
         self._lock = threading.Lock()
         self._executor = ThreadPoolExecutor(size, thread_name_prefix="argon2", initializer=_yield_to_pages)
@@ -74,7 +74,7 @@ _dummy_hash = None
 pool = HashPool(cores())
 
 
-def configure(profile_name: str, concurrency: int = 0, queue: int = 8) -> None:
+def configure(profile_name: str, concurrency: int = 0, queue: int = 16) -> None:
     """Select an argon2-cffi profile by name (RFC_9106_LOW_MEMORY in production, CHEAPEST in tests), how
     many hashes may run at once (0: one per core) and how many may wait for one."""
     global _hasher, _dummy_hash, pool
