@@ -89,11 +89,11 @@ class Employer(FastHttpUser):
             gevent.sleep(retry_after)
 
     def pencil(self):
-        draft, line = self.account["draft"], random.choice(self.account["lines"])  # noqa: S311
+        draft, line = self.account["draft"], random.choice(self.account["lines"])
         path = f"/contribution/s/{draft}/lines/{line}"
         self.get(f"{path}?edit=1&number=1", "pencil: open", htmx=True)
         self.wait()
-        wages = f"{random.randint(1500, 6000)}.00"  # noqa: S311
+        wages = f"{random.randint(1500, 6000)}.00"
         self.post(path, "pencil: save", {"status": "active", "wages": wages, "number": "1"}, 200, htmx=True)
         self.get(f"/contribution/s/{draft}/totals", "totals", htmx=True)
 
