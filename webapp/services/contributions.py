@@ -133,11 +133,13 @@ ALREADY_SUBMITTED = N_("%(month)s was already submitted. Use SHORT CONTRIBUTION 
 _submission_of = Prepared(lambda submission_id, employer_id: Submission.select().where(
     (Submission.id == submission_id) & (Submission.employer == employer_id)))
 LINE_VALUES = ("id", "submission_id", "employment_id", "position", "status", "wages", "socso_employer",
-               "socso_employee", "eis_employer", "eis_employee", "skbbk_employee")
+               "socso_employee", "eis_employer", "eis_employee", "skbbk_employee", "carried_wages", "carried_from",
+               "carried_accepted")
 _lines_page = Prepared(lambda submission_id, limit, offset: SubmissionLine.select(
     SubmissionLine.id, SubmissionLine.submission, SubmissionLine.employment, SubmissionLine.position,
     SubmissionLine.status, SubmissionLine.wages, SubmissionLine.socso_employer, SubmissionLine.socso_employee,
     SubmissionLine.eis_employer, SubmissionLine.eis_employee, SubmissionLine.skbbk_employee,
+    SubmissionLine.carried_wages, SubmissionLine.carried_from, SubmissionLine.carried_accepted,
     Employment.start_date, Employment.end_date, Person.id, Person.id_type, Person.id_number, Person.name)
     .join(Employment).join(Person).where(SubmissionLine.submission == submission_id)
     .order_by(SubmissionLine.position).limit(limit).offset(offset).tuples())
@@ -202,8 +204,8 @@ def update_line(submission: Submission, line_id: int, status: str, wages) -> Sub
         shares = {name: max(0, value - before.get(name, 0)) for name, value in shares.items()}
     with locked():
         claim_draft(submission)
-        SubmissionLine.update(status=status, wages=None if wages is None else sen(wages), **shares).where(
-            SubmissionLine.id == line.id).execute()
+        SubmissionLine.update(status=status, wages=None if wages is None else sen(wages), carried_accepted=False,
+                              **shares).where(SubmissionLine.id == line.id).execute()
     return line_for(submission, line_id)
 
 
@@ -228,6 +230,9 @@ class Totals:
     eis: int  # sen, ECR
     socso_employees: int = 0  # with a SOCSO (or SKBBK) amount: the ACR's Total Employee(s)
     eis_employees: int = 0  # with an EIS amount: the ECR's
+    carried_waiting: int = 0  # last month's wages shown, not counted yet (SAME AS LAST MONTH)
+    carried_accepted: int = 0  # filled by SAME AS LAST MONTH (UNDO takes them back)
+    carried_from: date | None = None  # the month they come from
 
     @property
     def amount(self):
@@ -246,9 +251,13 @@ def _totals_query(submission_id):
     def counting(condition):
         return fn.COALESCE(fn.SUM(Case(None, [(condition, 1)], 0)), 0)
 
+    waiting = (SubmissionLine.wages.is_null() & SubmissionLine.carried_wages.is_null(False)
+               & (SubmissionLine.status != "no_wages"))
     return (SubmissionLine.select(fn.COUNT(SubmissionLine.id), fn.COALESCE(fn.SUM(socso_sum), 0),
                                   fn.COALESCE(fn.SUM(eis_sum), 0), counting((socso_sum + eis_sum) > 0),
-                                  counting(socso_sum > 0), counting(eis_sum > 0))
+                                  counting(socso_sum > 0), counting(eis_sum > 0), counting(waiting),
+                                  counting(SubmissionLine.carried_accepted == True),  # noqa: E712
+                                  fn.MAX(SubmissionLine.carried_from))
             .where(SubmissionLine.submission == submission_id).tuples())
 
 
@@ -257,8 +266,25 @@ _totals_of = Prepared(_totals_query)
 
 def totals(submission: Submission) -> Totals:
     row = _totals_of.first(submission.id)
+    carried_from = date.fromisoformat(row[8]) if isinstance(row[8], str) else row[8]  # SQLite: text
     return Totals(lines=row[0], socso=int(row[1]), eis=int(row[2]), employees=int(row[3]),
-                  socso_employees=int(row[4]), eis_employees=int(row[5]))
+                  socso_employees=int(row[4]), eis_employees=int(row[5]), carried_waiting=int(row[6]),
+                  carried_accepted=int(row[7]), carried_from=carried_from)
+
+
+def same_as_last_month(submission: Submission, line_ids: list[int] | None = None) -> int:
+    """SAME AS LAST MONTH: accept last month's wages for every line still without wages (or only those of
+    `line_ids`, the page on screen); one locked transaction, refused once submitted. Returns how many."""
+    with locked():
+        claim_draft(submission)
+        return drafts.accept_carried(submission, line_ids)
+
+
+def undo_same_as_last_month(submission: Submission) -> int:
+    """UNDO: the wages SAME AS LAST MONTH filled in (and nobody changed since) are not counted again."""
+    with locked():
+        claim_draft(submission)
+        return drafts.undo_carried(submission)
 
 
 def follow_registrations(submission: Submission) -> bool:
