@@ -356,12 +356,11 @@ class Acknowledgement(BaseModel):
 
 
 # One bill per employer, month and act: at most one live (not cancelled) regular ACR and ECR, whether it was
-# Monthly or Arrears, and one live SHORT top-up of each. Cancelling frees the month again.
-_LIVE = Acknowledgement.status != "cancelled"
+# Monthly or Arrears. Cancelling frees the month again. SHORT top-ups may follow one another (each charges
+# the difference with everything still live); their drafts are one at a time (submission_open_short_unique).
 Acknowledgement.add_index(Acknowledgement.employer, Acknowledgement.month, Acknowledgement.kind, unique=True,
-                          where=_LIVE & (Acknowledgement.type != "short"), name="acknowledgement_live_bill")
-Acknowledgement.add_index(Acknowledgement.employer, Acknowledgement.month, Acknowledgement.kind, unique=True,
-                          where=_LIVE & (Acknowledgement.type == "short"), name="acknowledgement_live_short")
+                          where=(Acknowledgement.status != "cancelled") & (Acknowledgement.type != "short"),
+                          name="acknowledgement_live_bill")
 
 
 class OutboxAttachment(BaseModel):
