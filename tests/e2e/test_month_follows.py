@@ -131,3 +131,26 @@ def test_a_month_declared_from_last_months_wages_with_two_changes_in_under_ten_a
     expect(page.locator("#summary-amount")).to_have_text("RM 163.00")
     assert_fits(page, "the month declared from last month", tmp_path / "declared.png")
     context.close()
+
+
+def test_a_save_on_a_dropped_connection_says_not_saved_and_the_retry_keeps_the_value(browser, base_url, tmp_path):
+    context, page = phone(browser, base_url)
+    log_in(page, "employer2@demo.assist.test", DEMO_PASSWORD)
+    expect(page.get_by_role("heading", name="Welcome, Majikan Kedua")).to_be_visible()
+    page.goto("/contribution/combined/")
+    page.locator("#month").fill("2024-01")
+    page.get_by_role("button", name="ARREARS CONTRIBUTION").click()
+    row = page.locator("table.lines tbody tr").first
+    row.get_by_role("link", name=re.compile("^Edit")).click()
+    page.locator("table.lines tbody tr").first.get_by_label("Salary (RM)").fill("2345.00")
+    context.set_offline(True)
+    page.locator("table.lines tbody tr").first.get_by_role("button", name="SAVE").click()
+    notice = page.locator("table.lines tbody tr").first.locator("[data-save-failed]")
+    expect(notice).to_be_visible()
+    expect(notice).to_contain_text("Not saved")
+    assert page.locator("table.lines tbody tr").first.get_by_label("Salary (RM)").input_value() == "2345.00"
+    assert_fits(page, "a save that did not arrive", tmp_path / "not-saved.png")
+    context.set_offline(False)
+    page.locator("table.lines tbody tr").first.get_by_role("button", name="SAVE").click()
+    expect(page.locator("table.lines tbody tr").first).to_contain_text("RM 2,345.00")
+    context.close()
