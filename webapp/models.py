@@ -175,6 +175,9 @@ class Employer(BaseModel):
     created_by = ForeignKeyField(User, backref="+", on_delete="RESTRICT")
     created_at = DateTimeField(default=utcnow)
     registered_at = DateTimeField(null=True)
+    # SALARY SPREADSHEET: the headings of the columns chosen last time, offered again next month
+    sheet_id_column = CharField(max_length=100, null=True)
+    sheet_wages_column = CharField(max_length=100, null=True)
 
 
 # A business registration (or an individual's identity) number is registered once; drafts may repeat.

@@ -154,3 +154,33 @@ def test_a_save_on_a_dropped_connection_says_not_saved_and_the_retry_keeps_the_v
     page.locator("table.lines tbody tr").first.get_by_role("button", name="SAVE").click()
     expect(page.locator("table.lines tbody tr").first).to_contain_text("RM 2,345.00")
     context.close()
+
+
+def test_a_salary_spreadsheet_with_a_wrong_row_then_a_right_one(browser, base_url, tmp_path):
+    people = [(mykad(date(1985, 2, 2), 300 + n, n % 2 == 1), name) for n, name in
+              enumerate(("ZAINAL BIN ARIFFIN", "SALMAH BINTI YUSOF", "KUMAR A/L RAMASAMY"))]
+    wrong, right = tmp_path / "gaji-salah.csv", tmp_path / "gaji.csv"
+    wrong.write_text("Nama,No. KP,Gaji\n" + "".join(f"{n},{i},{w}\n" for (i, n), w in
+                                                     zip(people, ("2000", "2000.505", "2000"), strict=True)))
+    right.write_text("Nama,No. KP,Gaji\n" + "".join(f"{n},{i},2000\n" for i, n in people))
+    context, page = phone(browser, base_url)
+    log_in(page, "employer2@demo.assist.test", DEMO_PASSWORD)
+    expect(page.get_by_role("heading", name="Welcome, Majikan Kedua")).to_be_visible()
+    page.goto("/contribution/combined/")
+    page.locator("#month").fill("2024-06")
+    page.get_by_role("button", name="ARREARS CONTRIBUTION").click()
+    page.get_by_role("link", name="SALARY SPREADSHEET").click()
+    page.get_by_label("Choose File").set_input_files(str(wrong))
+    page.get_by_role("button", name="Upload").click()
+    expect(page.locator("#sheet-problems")).to_have_text("1")
+    expect(page.locator("#sheet-errors")).to_contain_text("two decimal places")
+    expect(page.get_by_label("Identification number column")).to_have_value("2")  # guessed from "No. KP"
+    assert_fits(page, "a spreadsheet row to correct", tmp_path / "sheet-wrong.png")
+    page.get_by_role("link", name="UPLOAD AGAIN").click()
+    page.get_by_label("Choose File").set_input_files(str(right))
+    page.get_by_role("button", name="Upload").click()
+    expect(page.locator("#sheet-matched")).to_have_text("3")
+    assert_fits(page, "the spreadsheet preview", tmp_path / "sheet-right.png")
+    page.get_by_role("button", name="PUT INTO THE DRAFT").click()
+    expect(page.locator("#total-amount")).to_have_text("RM 155.10")
+    context.close()

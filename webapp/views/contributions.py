@@ -16,8 +16,8 @@ from webapp.forms.auth import PlainForm
 from webapp.forms.contributions import ConfirmForm, LineForm, MonthForm, UploadForm
 from webapp.i18n import translate_error
 from webapp.parsing import parse_id, parse_month, parse_page
-from webapp.rendering import go, render, wants_partial
-from webapp.services import acknowledgements, contributions, textfiles
+from webapp.rendering import form_errors, go, render, wants_partial
+from webapp.services import acknowledgements, contributions, spreadsheets, textfiles
 from webapp.tenancy import with_employer
 from webapp.views import safe_next
 from webapp.views.files import attachment
@@ -330,3 +330,49 @@ def export(employer, submission_id: int, layout: str):
         return redirect(url_for("contributions.acknowledgement", submission_id=submission.id), 303)
     name = f"{layout.upper()}_{employer.code}_{submission.month:%m%Y}.txt"
     return attachment(body, "text/plain", name)
+
+
+@bp.route("/s/<int:submission_id>/spreadsheet", methods=["GET", "POST"])
+@with_employer
+def spreadsheet(employer, submission_id: int):
+    """SALARY SPREADSHEET: upload a CSV or XLSX of this month's wages (step 1 of 2)."""
+    submission = _submission(employer, submission_id)
+    form = UploadForm()
+    if form.validate_on_submit():
+        data = form.file.data.read(current_app.config["MAX_CONTENT_LENGTH"])
+        try:
+            token, _ = spreadsheets.keep(data, form.file.data.filename or "", current_app.config["INSTANCE_DIR"])
+        except AssistError as exc:
+            form.file.errors.append(translate_error(exc))
+        else:
+            return go(url_for("contributions.spreadsheet_preview", submission_id=submission.id, token=token))
+    return render("contributions/spreadsheet.html", "upload", form_errors(form), employer=employer,
+                  submission=submission, form=form, shown=None)
+
+
+@bp.route("/s/<int:submission_id>/spreadsheet/<token>", methods=["GET", "POST"])
+@with_employer
+def spreadsheet_preview(employer, submission_id: int, token: str):
+    """Step 2: the columns (remembered from last time, or guessed) and each row matched or explained; then
+    put it into the draft."""
+    submission = _submission(employer, submission_id)
+    try:
+        sheet = spreadsheets.kept(token, current_app.config["INSTANCE_DIR"])
+    except NotFound:
+        flash(gettext("This spreadsheet is no longer here: upload it again."), "error")
+        return redirect(url_for("contributions.spreadsheet", submission_id=submission.id), 303)
+    guessed = spreadsheets.default_columns(employer, sheet)
+    id_column = parse_page(request.values.get("id"), guessed[0] + 1) - 1
+    wage_column = parse_page(request.values.get("wages"), guessed[1] + 1) - 1
+    error = None
+    try:
+        if request.method == "POST" and PlainForm().validate_on_submit():
+            count = spreadsheets.apply(submission, token, id_column, wage_column, current_app.config["INSTANCE_DIR"])
+            flash(gettext("%(count)s salary(ies) from the spreadsheet are in the draft.", count=count), "success")
+            return go(url_for("contributions.employees", submission_id=submission.id))
+        shown = spreadsheets.preview(submission, sheet, id_column, wage_column)
+    except AssistError as exc:
+        error, shown = translate_error(exc), None
+    return render("contributions/spreadsheet.html", "choose", 422 if error else 200, employer=employer,
+                  submission=submission, sheet=sheet, token=token, id_column=id_column, wage_column=wage_column,
+                  shown=shown, error=error, form=PlainForm())
