@@ -13,13 +13,14 @@ import pytest
 from aiosmtpd.controller import Controller
 from flask.testing import FlaskClient
 
-from tests.support import free_port
+from tests.support import csrf_token, free_port, login
 from webapp import create_app
 from webapp.cli import apply_migrations
+from webapp.clock import utcnow
 from webapp.db import database, is_postgres
 from webapp.models import ALL_MODELS, User
 from webapp.payment_models import APPEND_ONLY_SQLITE, GatewayMessage
-from webapp.services import auth, hashing
+from webapp.services import hashing
 
 PASSWORD = "correct horse battery staple"
 
@@ -81,6 +82,7 @@ def app_config(tmp_path, smtp_port, database_url=None):
         "MAIL_SERVER": "127.0.0.1",
         "MAIL_PORT": smtp_port,
         "MAIL_WORKER": False,
+        "REMINDER_WORKER": False,
         "PUBLIC_URL": "http://localhost",
         "RATELIMIT_ENABLED": False,  # on only in the rate-limit tests, which build their own app
     }
@@ -150,6 +152,24 @@ def client(app):
     return app.test_client()
 
 
+class AuthActions:
+    """Logging in and out as a user would (flaskr's `auth` fixture): both login steps, then LOGOUT."""
+
+    def __init__(self, client):
+        self._client = client
+
+    def login(self, email: str = "employer@example.com", password: str = PASSWORD, **headers):
+        return login(self._client, email, password, **headers)
+
+    def logout(self):
+        return self._client.post("/employer/logout", data={"csrf_token": csrf_token(self._client, "/help")})
+
+
+@pytest.fixture
+def auth(client):
+    return AuthActions(client)
+
+
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
@@ -160,9 +180,9 @@ def make_user(email="employer@example.com", *, role="employer", password=PASSWOR
     """A user straight in the store (for tests that are not about how users come to exist)."""
     with database.connection_context():
         user = User(email=email, name=name, role=role, password_hash=hashing.hash_password(password),
-                    password_is_temporary=temporary, terms_accepted_at=auth.utcnow() if terms else None)
+                    password_is_temporary=temporary, terms_accepted_at=utcnow() if terms else None)
         if temporary:
-            user.temp_password_expires_at = auth.utcnow() + timedelta(hours=72)
+            user.temp_password_expires_at = utcnow() + timedelta(hours=72)
         user.save()
         return user
 

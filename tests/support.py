@@ -68,6 +68,7 @@ class LiveServer:
             "PORT": str(self.port),
             "DEMO_PASSWORD": "Demo-Password-2026",
             "RATELIMIT_ENABLED": "0",  # browser journeys log in often from 127.0.0.1; limits have their own tests
+            "REMINDER_WORKER": "0",  # reminders have their own tests (the demo months would mail the test inbox)
             **(extra_env or {}),
         }
         self.log = open(Path(workdir) / "server.log", "w")  # noqa: SIM115 - closed in stop()

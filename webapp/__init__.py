@@ -18,6 +18,7 @@ from webapp import (
     parsing,
     ratelimits,
     reconciler,
+    reminder_worker,
     security,
     tenancy,
 )
@@ -31,7 +32,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.config.update(config.from_environment(overrides))
     config.check(app.config)
     app.config.setdefault("LOGIN_URL", app.config["PUBLIC_URL"].rstrip("/") + "/employer/login")
-    hashing.configure(app.config["ARGON2_PROFILE"])
+    hashing.configure(app.config["ARGON2_PROFILE"], app.config["HASH_CONCURRENCY"], app.config["HASH_QUEUE"])
     parsing.init_app(app)  # the id converter, before any route is added
     register_extensions(app)
     register_blueprints(app)
@@ -40,8 +41,9 @@ def create_app(overrides: dict | None = None) -> Flask:
     register_request_id(app)
     register_mail_worker(app)
     register_payment_worker(app)
+    register_reminder_worker(app)
     cli.init_app(app)
-    if app.config["TRUSTED_PROXIES"]:
+    if app.config["TRUSTED_PROXIES"] and app.config["PROXY_FIX"]:
         n = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
     assets.init_app(app)
@@ -103,6 +105,19 @@ def register_request_id(app: Flask) -> None:
         return response
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+def register_reminder_worker(app: Flask) -> None:
+    """Send the reminders due, once at the first request and then every REMINDER_POLL_SECONDS."""
+    if not app.config["REMINDER_WORKER"]:
+        return
+    state = {"started": False}
+
+    @app.before_request
+    def start_reminders_once():
+        if not state["started"]:
+            state["started"] = True
+            reminder_worker.start(app.config)
 
 
 def register_mail_worker(app: Flask) -> None:

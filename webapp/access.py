@@ -3,10 +3,11 @@
 import ipaddress
 from functools import wraps
 
-from flask import abort, current_app, g, redirect, request, session, url_for
+from flask import abort, current_app, g, request, session, url_for
 from flask_login import current_user, login_user
 
 from webapp.extensions import login_manager
+from webapp.rendering import go
 from webapp.services import sessions
 
 # Endpoints a user with a temporary password, or without accepted terms, may still reach.
@@ -64,11 +65,7 @@ def unauthorized():
         session.pop("_user_id", None)
     target = url_for("auth.login", next=request.full_path if request.method == "GET" else None,
                      ended=1 if g.get("session_ended") else None)
-    if request.headers.get("HX-Request"):
-        response = current_app.response_class(status=401)
-        response.headers["HX-Redirect"] = target
-        return response
-    return redirect(target, 303)
+    return go(target, htmx_status=401)
 
 
 def init_app(app) -> None:
@@ -88,12 +85,7 @@ def init_app(app) -> None:
 
 
 def _step_redirect(endpoint: str):
-    target = url_for(endpoint)
-    if request.headers.get("HX-Request"):
-        response = current_app.response_class(status=204)
-        response.headers["HX-Redirect"] = target
-        return response
-    return redirect(target, 303)
+    return go(url_for(endpoint))
 
 
 def role_required(role: str):

@@ -6,10 +6,11 @@ from pathlib import Path
 import click
 from playhouse.migrations import Runner
 
-from webapp import demo, fpx_gateway, mailer, reconciler
+from webapp import demo, fpx_gateway, mailer, reconciler, reminder_worker
+from webapp.clock import malaysia_today, utcnow
 from webapp.config import ROOT
 from webapp.db import database, is_sqlite
-from webapp.models import LoginThrottle, User, malaysia_today, utcnow
+from webapp.models import LoginThrottle, User
 from webapp.services import auth, backups, hashing, uploads
 
 MIGRATIONS = ROOT / "migrations"
@@ -72,6 +73,14 @@ def init_app(app) -> None:
             password = auth.issue_temporary_password(user, app.config)
             user.save()
         click.echo(f"Officer {email} created. Temporary password (shown once): {password}")
+
+    @app.cli.command("send-reminders")
+    @click.option("--loop", is_flag=True, help="Keep running (a service beside gunicorn; then REMINDER_WORKER=0).")
+    def send_reminders_command(loop):
+        """Queue the deadline and unpaid reminders due today (never twice for one month and reason)."""
+        if loop:
+            reminder_worker.start(app.config).join()
+        click.echo(f"Queued {reminder_worker.run_once(app.config)} reminder(s).")
 
     @app.cli.command("deliver-mail")
     @click.option("--loop", is_flag=True, help="Keep delivering (run as a service beside gunicorn).")

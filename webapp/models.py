@@ -3,8 +3,6 @@
 Times are naive UTC datetimes; the web layer shows them in Malaysia time.
 """
 
-from datetime import UTC, date, datetime, timedelta
-
 from peewee import (
     BigIntegerField,
     BlobField,
@@ -20,19 +18,8 @@ from peewee import (
 )
 
 from core import contributions as contribution_rules
+from webapp.clock import utcnow
 from webapp.db import database
-
-MALAYSIA = timedelta(hours=8)  # Malaysia time, UTC+8 all year
-
-
-def utcnow() -> datetime:
-    """Now, as the naive UTC datetime the store keeps."""
-    return datetime.now(UTC).replace(tzinfo=None)
-
-
-def malaysia_today() -> date:
-    """Today's date in Malaysia: deadlines, contribution months and start dates are Malaysian days."""
-    return (utcnow() + MALAYSIA).date()
 
 
 class BaseModel(Model):
@@ -63,6 +50,7 @@ class User(BaseModel):
     language = CharField(max_length=2, default="ms")
     is_active = BooleanField(default=True)
     created_at = DateTimeField(default=utcnow)
+    reminders = BooleanField(default=True)  # deadline and unpaid reminders by email (issue 13)
 
     # Flask-Login's user interface. The id it keeps in the cookie is the server-side session's token,
     # set by webapp.access when the session is bound, so revoking the session logs the browser out.
@@ -187,6 +175,9 @@ class Employer(BaseModel):
     created_by = ForeignKeyField(User, backref="+", on_delete="RESTRICT")
     created_at = DateTimeField(default=utcnow)
     registered_at = DateTimeField(null=True)
+    # SALARY SPREADSHEET: the headings of the columns chosen last time, offered again next month
+    sheet_id_column = CharField(max_length=100, null=True)
+    sheet_wages_column = CharField(max_length=100, null=True)
 
 
 # A business registration (or an individual's identity) number is registered once; drafts may repeat.
@@ -336,6 +327,11 @@ class SubmissionLine(BaseModel):
     # A text file's draft: True for an employee on the file, False for one the file left out (the employer
     # chooses what to do for them before COMPLETE); None otherwise.
     in_file = BooleanField(null=True)
+    # The month in a minute (issue 13): last month's wages, shown but not counted until the employer
+    # accepts them (SAME AS LAST MONTH); `carried_accepted` marks the lines that action filled, for UNDO.
+    carried_wages = BigIntegerField(null=True, constraints=[not_negative("carried_wages")])
+    carried_from = DateField(null=True)
+    carried_accepted = BooleanField(default=False)
 
     class Meta:
         indexes = ((("submission", "employment"), True),)
@@ -363,12 +359,11 @@ class Acknowledgement(BaseModel):
 
 
 # One bill per employer, month and act: at most one live (not cancelled) regular ACR and ECR, whether it was
-# Monthly or Arrears, and one live SHORT top-up of each. Cancelling frees the month again.
-_LIVE = Acknowledgement.status != "cancelled"
+# Monthly or Arrears. Cancelling frees the month again. SHORT top-ups may follow one another (each charges
+# the difference with everything still live); their drafts are one at a time (submission_open_short_unique).
 Acknowledgement.add_index(Acknowledgement.employer, Acknowledgement.month, Acknowledgement.kind, unique=True,
-                          where=_LIVE & (Acknowledgement.type != "short"), name="acknowledgement_live_bill")
-Acknowledgement.add_index(Acknowledgement.employer, Acknowledgement.month, Acknowledgement.kind, unique=True,
-                          where=_LIVE & (Acknowledgement.type == "short"), name="acknowledgement_live_short")
+                          where=(Acknowledgement.status != "cancelled") & (Acknowledgement.type != "short"),
+                          name="acknowledgement_live_bill")
 
 
 class OutboxAttachment(BaseModel):
@@ -382,8 +377,21 @@ class OutboxAttachment(BaseModel):
     source = CharField(max_length=60, null=True)
 
 
+class ReminderSent(BaseModel):
+    """A reminder emailed to one member of an employer about one month, for one reason: never sent twice."""
+
+    employer = ForeignKeyField(Employer, backref="+", on_delete="CASCADE")
+    user = ForeignKeyField(User, backref="+", on_delete="CASCADE")
+    month = DateField()
+    reason = CharField(max_length=10, constraints=[one_of("reason", ("due_5", "due_1", "unpaid"))])
+    sent_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("employer", "user", "month", "reason"), True),)
+
+
 from webapp.payment_models import PAYMENT_MODELS  # noqa: E402 - they build on the models above
 
 ALL_MODELS = [Counter, User, AuthSession, LoginThrottle, PasswordReset, StoredFile, PortalApplication, Outbox,
               Employer, EmployerAccess, Person, RegistrationBatch, Employment, BatchDocument, OutboxAttachment,
-              Submission, SubmissionLine, Acknowledgement, *PAYMENT_MODELS]
+              Submission, SubmissionLine, Acknowledgement, ReminderSent, *PAYMENT_MODELS]

@@ -10,7 +10,8 @@ Money is integer sen in 64-bit columns. The database keeps the invariants that m
 
 from peewee import BigIntegerField, CharField, Check, DateField, DateTimeField, ForeignKeyField, IntegerField, TextField
 
-from webapp.models import Acknowledgement, BaseModel, Employer, User, not_negative, one_of, utcnow
+from webapp.clock import utcnow
+from webapp.models import Acknowledgement, BaseModel, Employer, User, not_negative, one_of
 
 PAYMENT_STATUSES = ("created", "pending", "succeeded", "failed", "needs_review")
 LIVE_STATUSES = ("created", "pending", "needs_review")  # no final answer yet: the items are held

@@ -96,6 +96,10 @@ def test_combined_contribution_from_salaries_to_acr_and_ecr(device_page):
     page.locator("#month").fill(month)
     page.get_by_role("button", name="ARREARS CONTRIBUTION").click()
     expect(page.get_by_role("heading", name=re.compile(shown))).to_be_visible()
+    # the month reopens with the cancelled ACR's salaries, not a blank sheet (issue 10)
+    expect(page.locator("table.lines")).to_contain_text("RM 2,000.00")
+    expect(page.locator("#total-amount")).to_have_text("RM 131.70")  # SOCSO only now: 3 x (34.15 + 9.75)
+    page.fits("the reopened month")
 
 
 def combined_line(code: str, id_number: str, name: str, socso_employer: int) -> str:

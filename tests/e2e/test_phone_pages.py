@@ -18,8 +18,8 @@ from playwright.sync_api import expect
 
 from tests.e2e.phone import PHONE_360, problems
 from tests.e2e.test_portal_id_journey import DEMO_PASSWORD, PDF, log_in
+from webapp.clock import malaysia_today
 from webapp.demo import mykad
-from webapp.models import malaysia_today
 
 PER_KIND = 2
 SKIP = re.compile(r"(\.pdf|\.txt|\.csv)$|/language/|/logout|/certificate$|/documents/\d+$|/letters/|/generated/")

@@ -9,8 +9,8 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from tests.e2e.test_portal_id_journey import DEMO_PASSWORD, PDF, log_in
+from webapp.clock import malaysia_today
 from webapp.demo import mykad
-from webapp.models import malaysia_today
 
 
 def pdf_text(download) -> str:

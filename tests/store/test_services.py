@@ -10,8 +10,9 @@ import time_machine
 from core.errors import Conflict, NotAllowed
 from tests.conftest import PASSWORD, make_user
 from tests.documents import PDF
+from webapp.clock import utcnow
 from webapp.db import database
-from webapp.models import AuthSession, LoginThrottle, Outbox, PortalApplication, User, utcnow
+from webapp.models import AuthSession, LoginThrottle, Outbox, PortalApplication, User
 from webapp.services import auth, outbox, portal_id, sessions
 
 
@@ -118,17 +119,30 @@ def test_session_revocation(app):
         assert sessions.resolve(token, timeouts) is None
 
 
-def test_approval_is_all_or_nothing(app):
+def test_approval_is_all_or_nothing(app, monkeypatch):
+    """A failure after the user and the decision were written (the email cannot be queued) undoes both."""
+    officer = make_user("officer@example.com", role="officer")
+    pending = application(app, email="new@syarikat.com.my")
+
+    def queue_full(*args, **kwargs):
+        assert User.select().where(User.email == "new@syarikat.com.my").exists()  # written already
+        raise OSError("outbox unavailable")
+
+    monkeypatch.setattr(outbox, "enqueue", queue_full)
+    with database.connection_context():
+        queued, users = Outbox.select().count(), User.select().count()
+        with pytest.raises(OSError):
+            portal_id.approve(pending.id, officer, app.config)
+        assert PortalApplication.get_by_id(pending.id).status == "pending"
+        assert Outbox.select().count() == queued and User.select().count() == users
+
+
+def test_approval_for_an_email_that_has_an_account_is_refused(app):
     officer = make_user("officer@example.com", role="officer")
     make_user("taken@syarikat.com.my")
     pending = application(app, email="taken@syarikat.com.my")
-    with database.connection_context():
-        queued = Outbox.select().count()
-        with pytest.raises(Conflict):
-            portal_id.approve(pending.id, officer, app.config)
-        assert PortalApplication.get_by_id(pending.id).status == "pending"
-        assert Outbox.select().count() == queued
-        assert User.select().count() == 2
+    with database.connection_context(), pytest.raises(Conflict):
+        portal_id.approve(pending.id, officer, app.config)
 
 
 def test_maker_checker_on_approval(app):
@@ -149,7 +163,7 @@ def test_days_are_malaysian_days():
     """At 23:30 UTC on the 15th it is already the 16th in Malaysia: the deadline has passed."""
     from datetime import datetime
 
-    from webapp.models import malaysia_today
+    from webapp.clock import malaysia_today
 
     with time_machine.travel(datetime(2026, 11, 15, 23, 30, tzinfo=UTC), tick=False):
         assert malaysia_today() == date(2026, 11, 16)

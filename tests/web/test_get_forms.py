@@ -8,8 +8,9 @@ from urllib.parse import urldefrag, urlsplit
 from tests.conftest import PASSWORD, make_user
 from tests.factories import registered_employer
 from tests.support import csrf_token, login
+from webapp.clock import malaysia_today
 from webapp.db import database
-from webapp.models import Employment, Person, malaysia_today
+from webapp.models import Employment, Person
 from webapp.services import registration
 
 SKIP = ("/employer/logout", "/language/", "/static/")

@@ -8,7 +8,8 @@ import time_machine
 
 from tests.conftest import PASSWORD, make_user
 from tests.support import csrf_token, login
-from webapp.models import AuthSession, utcnow
+from webapp.clock import utcnow
+from webapp.models import AuthSession
 
 
 def strip_tokens(html: str) -> str:

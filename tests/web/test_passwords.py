@@ -8,7 +8,8 @@ import time_machine
 from tests.conftest import PASSWORD
 from tests.support import csrf_token, login
 from webapp import mailer
-from webapp.models import Outbox, utcnow
+from webapp.clock import utcnow
+from webapp.models import Outbox
 from webapp.services.outbox import SCRUBBED
 
 

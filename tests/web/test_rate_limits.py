@@ -12,8 +12,9 @@ import pytest
 from tests.conftest import PASSWORD, EnglishClient, app_config, make_user
 from tests.support import csrf_token, login
 from webapp import create_app
+from webapp.clock import malaysia_today
 from webapp.db import database
-from webapp.models import Person, malaysia_today
+from webapp.models import Person
 from webapp.services import registration
 
 KIOSK = "10.20.0.7"

@@ -13,9 +13,9 @@ from tests.conftest import PASSWORD, make_user
 from tests.documents import PDF
 from tests.support import csrf_token, login
 from webapp import mailer
-from webapp.models import Employer, Employment, Person, RegistrationBatch, malaysia_today
+from webapp.clock import malaysia_today
+from webapp.models import Employer, Employment, Person, RegistrationBatch
 
-TODAY = malaysia_today()
 BUSINESS = {
     "business_entity": "COMPANY", "sub_entity": "SDN_BHD", "registration_number": "202101000123",
     "name": "Kedai Maju Sdn Bhd", "industry": "G", "address": "No. 1, Jalan Maju", "postcode": "50400",
@@ -55,10 +55,15 @@ def add_local(client, batch_id, id_number="901225085344", name="Siti Aminah", **
     return post(client, f"/registration/{batch_id}/employees/new", data)
 
 
+def foreign_worker() -> dict:
+    """Form 2's foreign worker, with a permit valid for 200 more days (from the day the test runs)."""
+    return {**FOREIGN, "permit_end": (malaysia_today() + timedelta(days=200)).isoformat()}
+
+
 FOREIGN = {"id_type": "PASSPORT", "id_number": "A1234567", "name": "Budi Santoso", "birth_date": "1990-05-10",
            "gender": "M", "nationality": "ID", "start_date": "2024-03-01", "passport_number": "A1234567",
            "passport_start": "2022-01-01", "passport_end": "2031-01-01", "permit_number": "PLKS001",
-           "permit_start": "2025-01-01", "permit_end": (TODAY + timedelta(days=200)).isoformat(),
+           "permit_start": "2025-01-01", "permit_end": "",
            "kin_name": "Sri Wahyuni", "kin_phone": "0123456789", "kin_relationship": "SPOUSE"}
 
 
@@ -74,9 +79,9 @@ def add_document(client, batch_id, content=PDF, filename="borang1.pdf", document
 
 def test_business_registration_end_to_end(app, employer_client, smtp):
     batch_id = start_business(employer_client)
-    assert RegistrationBatch.get_by_id(batch_id).crn.startswith(f"CRN{TODAY:%m%Y}")
+    assert RegistrationBatch.get_by_id(batch_id).crn.startswith(f"CRN{malaysia_today():%m%Y}")
     assert add_local(employer_client, batch_id).status_code == 303
-    response = post(employer_client, f"/registration/{batch_id}/employees/new?foreign=1", FOREIGN,
+    response = post(employer_client, f"/registration/{batch_id}/employees/new?foreign=1", foreign_worker(),
                     files={"passport_file": (PDF, "passport.pdf"), "permit_file": (PDF, "permit.pdf")})
     assert response.status_code == 303, response.get_data(as_text=True)[-2000:]
     listing = employer_client.get(f"/registration/{batch_id}/employees").get_data(as_text=True)
@@ -112,7 +117,7 @@ def test_domestic_registration(employer_client):
     response = post(employer_client, "/registration/employer?kind=domestic", data)
     assert response.status_code == 303
     batch_id = int(re.search(r"/registration/(\d+)/", response.headers["Location"]).group(1))
-    maid = {**FOREIGN, "id_number": "B7654321", "passport_number": "B7654321", "name": "Maria Santos",
+    maid = {**foreign_worker(), "id_number": "B7654321", "passport_number": "B7654321", "name": "Maria Santos",
             "gender": "F", "nationality": "PH"}
     assert post(employer_client, f"/registration/{batch_id}/employees/new?foreign=1", maid).status_code == 303
     assert "Borang Pendaftaran DS.pdf" in employer_client.get(f"/registration/{batch_id}/documents").get_data(
@@ -181,7 +186,7 @@ def test_employee_errors(employer_client, extra, field, message):
 def test_expired_permit_is_refused_with_the_date(employer_client):
     batch_id = start_business(employer_client)
     response = post(employer_client, f"/registration/{batch_id}/employees/new?foreign=1",
-                    {**FOREIGN, "permit_start": "2024-01-01", "permit_end": "2025-01-31"})
+                    {**foreign_worker(), "permit_start": "2024-01-01", "permit_end": "2025-01-31"})
     assert response.status_code == 422 and "expired on 31/01/2025" in response.get_data(as_text=True)
 
 
@@ -219,7 +224,7 @@ def test_update_add_new_employee_uses_the_registration_date_for_eis(employer_cli
     assert RegistrationBatch.get_by_id(batch_id).kind == "add_employees"
     assert add_local(employer_client, batch_id, id_number="950303105433", name="Lee Jun Hao", gender="M",
                      start_date="2024-06-01").status_code == 303
-    assert Employment.select().order_by(Employment.id.desc()).first().eis_start_date == TODAY
+    assert Employment.select().order_by(Employment.id.desc()).first().eis_start_date == malaysia_today()
 
 
 def test_employees_page_search_filter_csv_and_termination(employer_client):
@@ -233,7 +238,7 @@ def test_employees_page_search_filter_csv_and_termination(employer_client):
     employment = Employment.select().join(Person).where(Person.name == "AHMAD FAIZAL").get()
     form = employer_client.get(f"/employees/{employment.id}/terminate")
     assert form.status_code == 200
-    last_day = (TODAY - timedelta(days=3)).isoformat()
+    last_day = (malaysia_today() - timedelta(days=3)).isoformat()
     done = post(employer_client, f"/employees/{employment.id}/terminate", {"last_day": last_day, "reason": "RESIGNED"})
     assert done.status_code == 303
     assert ">AHMAD FAIZAL</td>" not in employer_client.get("/employees/").get_data(as_text=True)
@@ -247,7 +252,7 @@ def test_a_terminated_employee_can_be_employed_again(employer_client):
     registered(employer_client)
     employment = Employment.select().join(Person).where(Person.name == "SITI AMINAH").get()
     post(employer_client, f"/employees/{employment.id}/terminate",
-         {"last_day": (TODAY - timedelta(days=1)).isoformat(), "reason": "CONTRACT"})
+         {"last_day": (malaysia_today() - timedelta(days=1)).isoformat(), "reason": "CONTRACT"})
     batch_id = int(re.search(r"/registration/(\d+)/", post(employer_client, "/registration/update", {})
                              .headers["Location"]).group(1))
     assert add_local(employer_client, batch_id, name="").status_code == 303
@@ -260,7 +265,7 @@ def test_termination_rules(employer_client):
                   {"last_day": "2020-01-01", "reason": "RESIGNED"})
     assert before.status_code == 422 and "before the start date" in before.get_data(as_text=True)
     no_reason = post(employer_client, f"/employees/{employment.id}/terminate",
-                     {"last_day": TODAY.isoformat(), "reason": ""})
+                     {"last_day": malaysia_today().isoformat(), "reason": ""})
     assert no_reason.status_code == 422
 
 
@@ -310,7 +315,7 @@ def test_the_listing_shows_each_employees_coverage_and_reason(employer_client):
     batch_id = start_business(employer_client)
     add_local(employer_client, batch_id)
     add_local(employer_client, batch_id, id_number="620315142013", name="Ismail bin Daud", gender="M")
-    post(employer_client, f"/registration/{batch_id}/employees/new?foreign=1", FOREIGN)
+    post(employer_client, f"/registration/{batch_id}/employees/new?foreign=1", foreign_worker())
     page = employer_client.get(f"/registration/{batch_id}/employees").get_data(as_text=True)
     assert "Under 60: Employment Injury and Invalidity Schemes (shared)." in page
     assert "Aged 60 or over: Employment Injury Scheme only (employer pays)." in page

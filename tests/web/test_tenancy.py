@@ -8,7 +8,8 @@ import pytest
 from tests.conftest import PASSWORD, make_user
 from tests.support import csrf_token, login
 from tests.web.test_registration import add_document, add_local, post, start_business
-from webapp.models import BatchDocument, Employer, Employment, Submission, User, malaysia_today
+from webapp.clock import malaysia_today
+from webapp.models import BatchDocument, Employer, Employment, Submission, User
 from webapp.services import contributions
 
 ID_ARGUMENTS = {"batch_id", "employment_id", "document_id", "employer_id", "submission_id", "line_id", "number"}

@@ -14,8 +14,9 @@ from tests import documents
 from tests.conftest import PASSWORD
 from tests.documents import CRAFTED
 from tests.support import csrf_token, login
+from webapp.clock import malaysia_today
 from webapp.db import database
-from webapp.models import BatchDocument, Employment, PortalApplication, StoredFile, malaysia_today
+from webapp.models import BatchDocument, Employment, PortalApplication, StoredFile
 from webapp.services import registration
 
 VALID = {
@@ -97,7 +98,9 @@ def test_good_pdf_and_images_are_stored_privately(app):
     for data, name in ((documents.PDF, "ssm.pdf"), (documents.PNG, "ssm.png"), (documents.JPEG, "ssm.jpg")):
         response = apply(app.test_client(), data, name)
         assert response.status_code == 303, response.get_data(as_text=True)[-2000:]
-    for stored in StoredFile.select():
+    stored_files = list(StoredFile.select())
+    assert len(stored_files) == 3
+    for stored in stored_files:
         path = Path(app.config["UPLOAD_DIR"]) / stored.stored_name
         assert stat.S_IMODE(path.stat().st_mode) == 0o600
 

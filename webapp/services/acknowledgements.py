@@ -4,7 +4,8 @@ from core.contributions import TYPES
 from core.documents.acknowledgement import AcknowledgementData, acknowledgement_pdf
 from core.money import from_sen
 from core.periods import counter_available_on
-from webapp.models import MALAYSIA, Acknowledgement
+from webapp.clock import MALAYSIA
+from webapp.models import Acknowledgement
 
 # RECEIVER DETAILS name who received the contribution data: the portal, at the time it received it.
 RECEIVER_NAME = "PORTAL ASSIST PERKESO"

@@ -6,8 +6,9 @@ from datetime import datetime, timedelta
 
 from core.errors import N_, NotAllowed, NotFound
 from core.passwords import check_new_password, temporary_password
+from webapp.clock import MALAYSIA, utcnow
 from webapp.db import for_update, locked
-from webapp.models import MALAYSIA, LoginThrottle, PasswordReset, User, utcnow
+from webapp.models import LoginThrottle, PasswordReset, User
 from webapp.services import emails, hashing, outbox, sessions
 
 MAX_LOCKOUT = timedelta(hours=24)
@@ -181,6 +182,13 @@ def _set_password(user: User, new_hash: str, now: datetime) -> None:
 
 def _malaysia_time(moment: datetime) -> str:
     return (moment + MALAYSIA).strftime("%d/%m/%Y %I:%M %p (MYT)")
+
+
+def set_language(user: User, code: str) -> None:
+    """Remember the language the user chose on the portal (the emails sent to them follow it)."""
+    if code in ("ms", "en") and user.language != code:
+        User.update(language=code).where(User.id == user.id).execute()
+        user.language = code
 
 
 def accept_terms(user: User) -> None:

@@ -3,6 +3,7 @@
 import secrets
 from dataclasses import dataclass
 from datetime import date
+from types import SimpleNamespace
 
 from peewee import Case, IntegrityError, fn
 
@@ -11,9 +12,9 @@ from core.errors import N_, Conflict, NotAllowed, NotFound, ValidationError
 from core.identifiers import acknowledgement_number
 from core.money import from_sen, sen
 from core.periods import add_months
-from webapp.db import database, for_update, locked
+from webapp.clock import MALAYSIA, utcnow
+from webapp.db import Prepared, database, for_update, locked
 from webapp.models import (
-    MALAYSIA,
     Acknowledgement,
     Employer,
     Employment,
@@ -21,11 +22,10 @@ from webapp.models import (
     Submission,
     SubmissionLine,
     User,
-    utcnow,
 )
 from webapp.payment_models import PaymentItem
 from webapp.services import counters, drafts
-from webapp.services.drafts import SHARES, employments_in, line_status  # noqa: F401 - the service API
+from webapp.services.drafts import ACT_SHARES, SHARES, employments_in, line_status  # noqa: F401 - the service API
 from webapp.services.employees import coverage_now
 
 SCHEMES = {"combined": (True, True), "socso": (True, False), "eis": (False, True)}
@@ -46,14 +46,17 @@ def _wanted(scheme: str) -> set[str]:
     return {kind for kind, wanted in (("ACR", socso_), ("ECR", eis_)) if wanted}
 
 
+_live_since = Prepared(lambda employer_id, first: Acknowledgement.select(Acknowledgement.month, Acknowledgement.kind)
+                       .where((Acknowledgement.employer == employer_id) & (Acknowledgement.type != "short")
+                              & (Acknowledgement.status != "cancelled") & (Acknowledgement.month >= first)))
+
+
 def pending(employer: Employer, scheme: str, today: date) -> list[tuple[date, str]]:
     """Employer Contribution Pending List: months still owing an ACR/ECR of this scheme (monthly or arrears)."""
     first = max(employer.first_employment_date.replace(day=1), add_months(today.replace(day=1), -AUTO_ARREARS_MONTHS))
     wanted = _wanted(scheme)
     covered: dict[date, set[str]] = {}
-    for ack in Acknowledgement.select(Acknowledgement.month, Acknowledgement.kind).where(
-            (Acknowledgement.employer == employer) & (Acknowledgement.type != "short")
-            & (Acknowledgement.status != "cancelled") & (Acknowledgement.month >= first)):
+    for ack in _live_since(employer.id, first):
         covered.setdefault(ack.month, set()).add(ack.kind)
     done = {month for month, kinds in covered.items() if wanted <= kinds}
     return rules.due_months(first, today, done)
@@ -115,7 +118,6 @@ def _schemes_due(employer: Employer, month: date, short: bool, wanted: set[str])
         if not due:
             raise ValidationError(N_("Nothing was submitted for %(month)s yet: use ARREARS CONTRIBUTION."),
                                   field="month", month=month.strftime("%m/%Y"))
-        due -= live_acts(employer, month, short=True)
     else:
         due = wanted - regular
     if not due:
@@ -127,18 +129,43 @@ ALREADY_SUBMITTED = N_("%(month)s was already submitted. Use SHORT CONTRIBUTION 
                        "ACR/ECR first.")
 
 
+# The pencil pages read these on every request: SQL built once (webapp.db.Prepared).
+_submission_of = Prepared(lambda submission_id, employer_id: Submission.select().where(
+    (Submission.id == submission_id) & (Submission.employer == employer_id)))
+LINE_VALUES = ("id", "submission_id", "employment_id", "position", "status", "wages", "socso_employer",
+               "socso_employee", "eis_employer", "eis_employee", "skbbk_employee", "carried_wages", "carried_from",
+               "carried_accepted")
+_lines_page = Prepared(lambda submission_id, limit, offset: SubmissionLine.select(
+    SubmissionLine.id, SubmissionLine.submission, SubmissionLine.employment, SubmissionLine.position,
+    SubmissionLine.status, SubmissionLine.wages, SubmissionLine.socso_employer, SubmissionLine.socso_employee,
+    SubmissionLine.eis_employer, SubmissionLine.eis_employee, SubmissionLine.skbbk_employee,
+    SubmissionLine.carried_wages, SubmissionLine.carried_from, SubmissionLine.carried_accepted,
+    Employment.start_date, Employment.end_date, Person.id, Person.id_type, Person.id_number, Person.name)
+    .join(Employment).join(Person).where(SubmissionLine.submission == submission_id)
+    .order_by(SubmissionLine.position).limit(limit).offset(offset).tuples())
+
+
+def _line_view(values: tuple) -> SimpleNamespace:
+    """A read-only line as the lists use it: its values, `employment` (dates) and `employment.person`."""
+    line = dict(zip(LINE_VALUES, values, strict=False))
+    start, end, person_id, id_type, id_number, name = values[len(LINE_VALUES):]
+    person = SimpleNamespace(id=person_id, id_type=id_type, id_number=id_number, name=name)
+    return SimpleNamespace(**line, employment=SimpleNamespace(id=line["employment_id"], start_date=start,
+                                                              end_date=end, person_id=person_id, person=person))
+
+
 def submission_for(employer: Employer, submission_id: int) -> Submission:
     """A submission of this employer; NotFound for anyone else's."""
-    submission = Submission.get_or_none((Submission.id == submission_id) & (Submission.employer == employer))
+    submission = _submission_of.first(submission_id, employer.id)
     if submission is None:
         raise NotFound(N_("No such contribution."))
     return submission
 
 
-def lines(submission: Submission, page: int = 1, per_page: int = 10) -> list[SubmissionLine]:
-    return list(SubmissionLine.select(SubmissionLine, Employment, Person).join(Employment).join(Person)
-                .where(SubmissionLine.submission == submission).order_by(SubmissionLine.position)
-                .paginate(page, per_page))
+def lines(submission: Submission, page: int = 1, per_page: int = 10) -> list[SimpleNamespace]:
+    """A page of lines, read-only, with what the lists show: the line's values, the employment's dates and
+    the person's identity and name (plain objects, cheaper to build than three models a row)."""
+    return [_line_view(values) for values in _lines_page(submission.id, per_page, (max(page, 1) - 1) * per_page)]
 
 
 def line_for(submission: Submission, line_id: int) -> SubmissionLine:
@@ -155,7 +182,9 @@ def claim_draft(submission: Submission, status: str = "draft") -> None:
     The check and the write are one conditional UPDATE, so a pencil save or COMPLETE racing CONFIRM in
     another tab can never set a confirmed submission back to draft.
     """
-    changed = Submission.update(status=status).where(
+    # A new one-time token each time: a summary page shown before this change can no longer CONFIRM
+    # figures it did not show (the other tab's edit or COMPLETE).
+    changed = Submission.update(status=status, confirm_token=secrets.token_urlsafe(32)).where(
         (Submission.id == submission.id) & Submission.status.in_(("draft", "complete"))).execute()
     if not changed:
         raise NotAllowed(N_("This contribution was already submitted."))
@@ -177,21 +206,26 @@ def update_line(submission: Submission, line_id: int, status: str, wages) -> Sub
         shares = {name: max(0, value - before.get(name, 0)) for name, value in shares.items()}
     with locked():
         claim_draft(submission)
-        SubmissionLine.update(status=status, wages=None if wages is None else sen(wages), **shares).where(
-            SubmissionLine.id == line.id).execute()
+        SubmissionLine.update(status=status, wages=None if wages is None else sen(wages), carried_accepted=False,
+                              **shares).where(SubmissionLine.id == line.id).execute()
     return line_for(submission, line_id)
 
 
 def _declared(employer: Employer, month: date, exclude: int) -> dict[int, dict]:
-    """Per employment: the highest wages and the shares already submitted (confirmed) for this month."""
+    """Per employment: the highest wages and the shares already declared for this month, counting each act's
+    shares only from submissions whose ACR (SOCSO, SKBBK) or ECR (EIS) is still live (not cancelled)."""
+    live: dict[int, set[str]] = {}
+    for ack in Acknowledgement.select(Acknowledgement.submission, Acknowledgement.kind).where(
+            (Acknowledgement.employer == employer) & (Acknowledgement.month == month)
+            & (Acknowledgement.status != "cancelled") & (Acknowledgement.submission != exclude)):
+        live.setdefault(ack.submission_id, set()).add(ack.kind)
     found: dict[int, dict] = {}
-    for line in (SubmissionLine.select().join(Submission)
-                 .where((Submission.employer == employer) & (Submission.month == month)
-                        & (Submission.status == "confirmed") & (Submission.id != exclude))):
+    for line in SubmissionLine.select().where(SubmissionLine.submission.in_(list(live))):
         entry = found.setdefault(line.employment_id, {"wages": None, **dict.fromkeys(SHARES, 0)})
         entry["wages"] = max(entry["wages"] or 0, line.wages or 0) if line.wages is not None else entry["wages"]
-        for name in SHARES:
-            entry[name] += getattr(line, name)
+        for kind in live[line.submission_id]:
+            for name in ACT_SHARES[kind]:
+                entry[name] += getattr(line, name)
     return found
 
 
@@ -203,6 +237,9 @@ class Totals:
     eis: int  # sen, ECR
     socso_employees: int = 0  # with a SOCSO (or SKBBK) amount: the ACR's Total Employee(s)
     eis_employees: int = 0  # with an EIS amount: the ECR's
+    carried_waiting: int = 0  # last month's wages shown, not counted yet (SAME AS LAST MONTH)
+    carried_accepted: int = 0  # filled by SAME AS LAST MONTH (UNDO takes them back)
+    carried_from: date | None = None  # the month they come from
 
     @property
     def amount(self):
@@ -214,19 +251,47 @@ class Totals:
         return self.socso + self.eis == 0
 
 
-def totals(submission: Submission) -> Totals:
+def _totals_query(submission_id):
     socso_sum = (SubmissionLine.socso_employer + SubmissionLine.socso_employee + SubmissionLine.skbbk_employee)
     eis_sum = SubmissionLine.eis_employer + SubmissionLine.eis_employee
 
     def counting(condition):
         return fn.COALESCE(fn.SUM(Case(None, [(condition, 1)], 0)), 0)
 
-    row = (SubmissionLine.select(fn.COUNT(SubmissionLine.id), fn.COALESCE(fn.SUM(socso_sum), 0),
-                                 fn.COALESCE(fn.SUM(eis_sum), 0), counting((socso_sum + eis_sum) > 0),
-                                 counting(socso_sum > 0), counting(eis_sum > 0))
-           .where(SubmissionLine.submission == submission).tuples().get())
+    waiting = (SubmissionLine.wages.is_null() & SubmissionLine.carried_wages.is_null(False)
+               & (SubmissionLine.status != "no_wages"))
+    return (SubmissionLine.select(fn.COUNT(SubmissionLine.id), fn.COALESCE(fn.SUM(socso_sum), 0),
+                                  fn.COALESCE(fn.SUM(eis_sum), 0), counting((socso_sum + eis_sum) > 0),
+                                  counting(socso_sum > 0), counting(eis_sum > 0), counting(waiting),
+                                  counting(SubmissionLine.carried_accepted == True),  # noqa: E712
+                                  fn.MAX(SubmissionLine.carried_from))
+            .where(SubmissionLine.submission == submission_id).tuples())
+
+
+_totals_of = Prepared(_totals_query)
+
+
+def totals(submission: Submission) -> Totals:
+    row = _totals_of.first(submission.id)
+    carried_from = date.fromisoformat(row[8]) if isinstance(row[8], str) else row[8]  # SQLite: text
     return Totals(lines=row[0], socso=int(row[1]), eis=int(row[2]), employees=int(row[3]),
-                  socso_employees=int(row[4]), eis_employees=int(row[5]))
+                  socso_employees=int(row[4]), eis_employees=int(row[5]), carried_waiting=int(row[6]),
+                  carried_accepted=int(row[7]), carried_from=carried_from)
+
+
+def same_as_last_month(submission: Submission, line_ids: list[int] | None = None) -> int:
+    """SAME AS LAST MONTH: accept last month's wages for every line still without wages (or only those of
+    `line_ids`, the page on screen); one locked transaction, refused once submitted. Returns how many."""
+    with locked():
+        claim_draft(submission)
+        return drafts.accept_carried(submission, line_ids)
+
+
+def undo_same_as_last_month(submission: Submission) -> int:
+    """UNDO: the wages SAME AS LAST MONTH filled in (and nobody changed since) are not counted again."""
+    with locked():
+        claim_draft(submission)
+        return drafts.undo_carried(submission)
 
 
 def follow_registrations(submission: Submission) -> bool:
@@ -249,35 +314,51 @@ def complete(submission: Submission) -> Totals:
     The lines follow the month's employments first. Returns the totals, so the page can say when nothing
     is due (a nil return).
     """
-    with locked():
+    with locked():  # refusals are raised after the commit, so the lines keep following registrations
         if Submission.select(Submission.status).where(Submission.id == submission.id).scalar() in (
                 "draft", "complete"):
             drafts.follow(submission)
-        states = [rules.LineState(line.employment.person.name, line.status,
-                                  None if line.wages is None else from_sen(line.wages),
-                                  from_sen(line.socso_employer + line.socso_employee + line.eis_employer
-                                           + line.eis_employee))
-                  for line in lines(submission, 1, 1_000_000)]
-        left_out = SubmissionLine.select().where((SubmissionLine.submission == submission)
-                                                 & (SubmissionLine.in_file == False)).count()  # noqa: E712
-        if left_out:
-            raise ValidationError(N_("%(count)s employee(s) were not in the text file: choose what to do for them "
-                                     "on the preview first."), count=left_out)
-        missing = rules.incomplete(states)
-        if missing:
-            shown = ", ".join(missing[:5]) + (f" (+{len(missing) - 5})" if len(missing) > 5 else "")
-            raise ValidationError(N_("Enter the salary, or a status, for: %(names)s."), names=shown)
-        claim_draft(submission, "complete")
-        return totals(submission)
+        refusal = _incomplete(submission)
+        if refusal is None:
+            claim_draft(submission, "complete")
+            figures = totals(submission)
+            if submission.type == "short" and figures.nil:
+                refusal = ValidationError(N_("Nothing to top up: no salary is higher than declared before. Enter "
+                                             "the wages that were too low."))
+                Submission.update(status="draft").where(Submission.id == submission.id).execute()
+    if refusal is not None:
+        raise refusal
+    return figures
+
+
+def _incomplete(submission: Submission) -> ValidationError | None:
+    """Why COMPLETE cannot go on: employees left out of a text file, or without wages nor a status."""
+    left_out = SubmissionLine.select().where((SubmissionLine.submission == submission)
+                                             & (SubmissionLine.in_file == False)).count()  # noqa: E712
+    if left_out:
+        return ValidationError(N_("%(count)s employee(s) were not in the text file: choose what to do for them on "
+                                  "the preview first."), count=left_out)
+    states = [rules.LineState(line.employment.person.name, line.status,
+                              None if line.wages is None else from_sen(line.wages),
+                              from_sen(line.socso_employer + line.socso_employee + line.eis_employer
+                                       + line.eis_employee))
+              for line in lines(submission, 1, 1_000_000)]
+    missing = rules.incomplete(states)
+    if missing:
+        shown = ", ".join(missing[:5]) + (f" (+{len(missing) - 5})" if len(missing) > 5 else "")
+        return ValidationError(N_("Enter the salary, or a status, for: %(names)s."), names=shown)
+    return None
 
 
 def confirm(submission: Submission, token: str) -> list[Acknowledgement]:
     """CONFIRM: the ACR and/or ECR, exactly once however often it is pressed (token + unique index).
 
-    A scheme whose total is RM 0.00 gets a nil return (status "nil", no number) instead of a bill. A
-    regular submission is Monthly or Arrears by the day it is confirmed (core.contributions.regular_type).
+    A scheme whose total is RM 0.00 gets a nil return (status "nil", no number) instead of a bill; a SHORT
+    top-up issues nothing for an act with no difference. A regular submission is Monthly or Arrears by the
+    day it is confirmed (core.contributions.regular_type). An employee registered or terminated since
+    COMPLETE sends the submission back to draft: CONFIRM bills only what the summary showed.
     """
-    with locked():
+    with locked():  # a refusal for changed employees is raised after the commit, keeping the followed lines
         current = for_update(Submission.select().where(Submission.id == submission.id)).get()
         if current.status == "confirmed":
             return list(current.acknowledgements.order_by(Acknowledgement.kind))
@@ -285,27 +366,38 @@ def confirm(submission: Submission, token: str) -> list[Acknowledgement]:
             raise Conflict(N_("This page is out of date. Open the contribution again and press SUBMIT."))
         if current.status != "complete":
             raise NotAllowed(N_("Press COMPLETE before you submit."))
-        figures = totals(current)
-        now = utcnow()
-        issued_on = (now + MALAYSIA).date()
-        type_ = "short" if current.type == "short" else rules.regular_type(current.month, issued_on)
-        issued = []
-        for kind, wanted, amount, employees in (("ACR", current.with_socso, figures.socso, figures.socso_employees),
-                                                ("ECR", current.with_eis, figures.eis, figures.eis_employees)):
-            if not wanted:
-                continue
-            number = (acknowledgement_number(kind, issued_on, counters.next_value(f"{kind}-{issued_on.year}"))
-                      if amount else None)
-            try:
-                with database.atomic():
-                    issued.append(Acknowledgement.create(
-                        number=number, kind=kind, submission=current, employer=current.employer_id,
-                        month=current.month, type=type_, medium=current.medium, employees=employees,
-                        amount=amount, status="unpaid" if amount else "nil"))
-            except IntegrityError:
-                raise Conflict(ALREADY_SUBMITTED, month=current.month.strftime("%m/%Y")) from None
-        Submission.update(status="confirmed", confirmed_at=now, type=type_,
-                          confirm_token=secrets.token_urlsafe(32)).where(Submission.id == current.id).execute()
+        changed = drafts.follow(current)
+        if not changed:
+            issued = _issue(current)
+    if changed:
+        raise Conflict(N_("Your employees changed since COMPLETE (a registration or a termination). Check the month "
+                          "and press COMPLETE again."))
+    return issued
+
+
+def _issue(current: Submission) -> list[Acknowledgement]:
+    """The ACR/ECR (or nil returns) of a completed submission, inside CONFIRM's locked transaction."""
+    figures = totals(current)
+    now = utcnow()
+    issued_on = (now + MALAYSIA).date()
+    type_ = "short" if current.type == "short" else rules.regular_type(current.month, issued_on)
+    issued = []
+    for kind, wanted, amount, employees in (("ACR", current.with_socso, figures.socso, figures.socso_employees),
+                                            ("ECR", current.with_eis, figures.eis, figures.eis_employees)):
+        if not wanted or (type_ == "short" and not amount):
+            continue
+        number = (acknowledgement_number(kind, issued_on, counters.next_value(f"{kind}-{issued_on.year}"))
+                  if amount else None)
+        try:
+            with database.atomic():
+                issued.append(Acknowledgement.create(
+                    number=number, kind=kind, submission=current, employer=current.employer_id,
+                    month=current.month, type=type_, medium=current.medium, employees=employees,
+                    amount=amount, status="unpaid" if amount else "nil"))
+        except IntegrityError:
+            raise Conflict(ALREADY_SUBMITTED, month=current.month.strftime("%m/%Y")) from None
+    Submission.update(status="confirmed", confirmed_at=now, type=type_,
+                      confirm_token=secrets.token_urlsafe(32)).where(Submission.id == current.id).execute()
     return issued
 
 
@@ -326,6 +418,13 @@ def cancel(employer: Employer, numbers: list[str]) -> list[Acknowledgement]:
                                       & (PaymentItem.state == "open")).exists():
             raise NotAllowed(N_("An ACR or ECR in a payment still waiting for the bank's answer cannot be "
                                 "cancelled."))
+        for ack in chosen:
+            if ack.type != "short" and ack.number and Acknowledgement.select().where(
+                    (Acknowledgement.employer == employer) & (Acknowledgement.month == ack.month)
+                    & (Acknowledgement.kind == ack.kind) & (Acknowledgement.type == "short")
+                    & (Acknowledgement.status != "cancelled")).exists():
+                raise NotAllowed(N_("%(number)s has a SHORT CONTRIBUTION on top of it: cancel that one first."),
+                                 number=ack.number)
         now = utcnow()
         for ack in chosen:
             Acknowledgement.update(status="cancelled", cancelled_at=now).where(
@@ -335,6 +434,34 @@ def cancel(employer: Employer, numbers: list[str]) -> list[Acknowledgement]:
                                                   & (Acknowledgement.status != "cancelled")).exists():
                 Submission.update(status="cancelled").where(Submission.id == submission_id).execute()
     return chosen
+
+
+def issued(submission: Submission) -> list[Acknowledgement]:
+    """The ACR and/or ECR (or nil returns) of a submission, ACR first."""
+    return list(Acknowledgement.select().where(Acknowledgement.submission == submission)
+                .order_by(Acknowledgement.kind))
+
+
+def bills_by_number(employer: Employer, numbers: list[str]) -> list[Acknowledgement]:
+    """This employer's ACR/ECRs with these numbers, ACR first (another employer's are simply not found)."""
+    return list(Acknowledgement.select().where((Acknowledgement.employer == employer)
+                                               & Acknowledgement.number.in_(numbers)).order_by(Acknowledgement.kind))
+
+
+def cancellable(employer: Employer, submission_id: int) -> list[Acknowledgement]:
+    """QRG 9's choice: the submission's ACR/ECRs that are not cancelled (a paid one is shown, and refused)."""
+    return list(Acknowledgement.select().where((Acknowledgement.employer == employer)
+                                               & (Acknowledgement.submission == submission_id)
+                                               & Acknowledgement.status.in_(("unpaid", "paid"))))
+
+
+def unpaid_by_submission(employer: Employer) -> tuple[list[list[Acknowledgement]], int]:
+    """PAYMENT: the unpaid ACR/ECRs grouped by submission (ACR before ECR), and their total in sen."""
+    unpaid = list(acknowledgements(employer, status="unpaid"))
+    groups: dict[int, list] = {}
+    for ack in unpaid:
+        groups.setdefault(ack.submission_id, []).append(ack)
+    return [sorted(group, key=lambda a: a.kind) for group in groups.values()], sum(a.amount for a in unpaid)
 
 
 def acknowledgements(employer: Employer, month: date | None = None, kind: str | None = None,

@@ -1,4 +1,10 @@
-"""The employer's dashboard figures: the month now due, its deadline, unpaid ACR/ECRs and late interest."""
+"""The employer's dashboard: every month due or overdue, and what paying today would cost.
+
+- Months not yet submitted (SOCSO + EIS), newest first, each with its deadline and the days left or late;
+  the month now due is the one whose deadline comes next (last month until the 15th, then this month).
+- ACR/ECRs submitted but not paid, each with the late-payment interest (FCLB) it would carry if paid
+  today (core.interest: nothing before the deadline, at least RM5.00 after it).
+"""
 
 from dataclasses import dataclass
 from datetime import date
@@ -7,16 +13,30 @@ from decimal import Decimal
 from core.interest import late_interest
 from core.money import ZERO, from_sen
 from core.periods import add_months, days_left, payment_deadline
+from webapp.db import Prepared
 from webapp.models import Acknowledgement, Employer
+from webapp.services import contributions
 
 
 @dataclass(frozen=True)
-class Overdue:
+class Unsubmitted:
+    month: date
+    deadline: date
+    days_left: int  # negative: days late
+
+    @property
+    def late(self) -> bool:
+        return self.days_left < 0
+
+
+@dataclass(frozen=True)
+class Unpaid:
     number: str
+    kind: str
     month: date
     amount: Decimal
     days_late: int
-    interest: Decimal
+    interest: Decimal  # if paid today
 
 
 @dataclass(frozen=True)
@@ -24,23 +44,44 @@ class Dashboard:
     month_due: date
     deadline: date
     days_left: int
-    unpaid_count: int
-    unpaid_total: Decimal
-    overdue: list[Overdue]
+    unsubmitted: list[Unsubmitted]
+    unpaid: list[Unpaid]
+
+    @property
+    def unpaid_count(self) -> int:
+        return len(self.unpaid)
+
+    @property
+    def unpaid_total(self) -> Decimal:
+        return sum((u.amount for u in self.unpaid), ZERO)
+
+    @property
+    def overdue(self) -> list[Unpaid]:
+        return [u for u in self.unpaid if u.days_late > 0]
 
     @property
     def interest_total(self) -> Decimal:
-        return sum((o.interest for o in self.overdue), ZERO)
+        return sum((u.interest for u in self.unpaid), ZERO)
+
+
+_unpaid_of = Prepared(lambda employer_id: Acknowledgement.select(
+    Acknowledgement.number, Acknowledgement.month, Acknowledgement.amount).where(
+    (Acknowledgement.employer == employer_id) & (Acknowledgement.status == "unpaid")))
+
+
+_unpaid_of = Prepared(lambda employer_id: Acknowledgement.select(
+    Acknowledgement.number, Acknowledgement.kind, Acknowledgement.month, Acknowledgement.amount).where(
+    (Acknowledgement.employer == employer_id) & (Acknowledgement.status == "unpaid"))
+    .order_by(Acknowledgement.month, Acknowledgement.kind))
 
 
 def figures(employer: Employer, today: date) -> Dashboard:
-    """The month whose deadline comes next (last month until the 15th, then this month), and the money owed."""
+    """Everything the employer owes or must still declare, as of `today` (a Malaysian date)."""
     last_month = add_months(today.replace(day=1), -1)
     month_due = last_month if payment_deadline(last_month) >= today else today.replace(day=1)
-    unpaid = list(Acknowledgement.select().where((Acknowledgement.employer == employer)
-                                                 & (Acknowledgement.status == "unpaid")))
-    overdue = [Overdue(a.number, a.month, from_sen(a.amount), -days_left(a.month, today),
-                       late_interest(from_sen(a.amount), a.month, today))
-               for a in unpaid if days_left(a.month, today) < 0]
-    return Dashboard(month_due, payment_deadline(month_due), days_left(month_due, today), len(unpaid),
-                     from_sen(sum(a.amount for a in unpaid)), sorted(overdue, key=lambda o: o.month))
+    unsubmitted = [Unsubmitted(month, payment_deadline(month), days_left(month, today))
+                   for month, _ in contributions.pending(employer, "combined", today)]
+    unpaid = [Unpaid(a.number, a.kind, a.month, from_sen(a.amount), max(0, -days_left(a.month, today)),
+                     late_interest(from_sen(a.amount), a.month, today))
+              for a in _unpaid_of(employer.id)]
+    return Dashboard(month_due, payment_deadline(month_due), days_left(month_due, today), unsubmitted, unpaid)

@@ -96,3 +96,33 @@ def payment_receipt(receipt: str, employer: str, amount: str, fpx_txn_id: str, o
         "Resit dilampirkan (PDF). / The receipt is attached (PDF)."
     )
     return subject, body + SIGNATURE
+
+
+def reminder(reason: str, language: str, *, employer: str, code: str, month: str, deadline: str, days: int,
+             unpaid: str, portal_url: str) -> tuple[str, str]:
+    """A deadline or unpaid reminder (core.reminders), in the member's language only (their choice)."""
+    settings_url = portal_url.rstrip("/") + "/employer/reminders"
+    link = portal_url.rstrip("/") + ("/payment/" if reason == "unpaid" else "/contribution/")
+    if language == "en":
+        if reason == "unpaid":
+            subject = f"ASSIST: contributions for {month} are submitted but not paid ({code})"
+            text = (f"The ACR/ECR of {employer} ({code}) for {month} are not paid yet: {unpaid}. The deadline "
+                    f"was {deadline}; late-payment interest (6% a year, at least RM5.00) grows each day. Pay "
+                    f"in MY SITES, PAYMENT: {link}")
+        else:
+            subject = f"ASSIST: contributions for {month} are due by {deadline} ({code})"
+            text = (f"The SOCSO and EIS contributions of {employer} ({code}) for {month} are not submitted "
+                    f"yet. Submit and pay them by {deadline} ({days} day(s) left): {link}")
+        footer = f"You receive this as a member of {employer}. Turn reminders off: {settings_url}"
+        return subject, f"Dear Sir/Madam,\n\n{text}\n\n{footer}" + SIGNATURE
+    if reason == "unpaid":
+        subject = f"ASSIST: caruman {month} telah dihantar tetapi belum dibayar ({code})"
+        text = (f"ACR/ECR {employer} ({code}) bagi {month} belum dibayar: {unpaid}. Tarikh akhir ialah "
+                f"{deadline}; faedah caruman lewat bayar (6% setahun, sekurang-kurangnya RM5.00) bertambah setiap "
+                f"hari. Bayar di MY SITES, PAYMENT: {link}")
+    else:
+        subject = f"ASSIST: caruman {month} perlu dihantar sebelum {deadline} ({code})"
+        text = (f"Caruman PERKESO dan SIP {employer} ({code}) bagi {month} belum dihantar. Hantar dan bayar "
+                f"sebelum {deadline} ({days} hari lagi): {link}")
+    footer = f"Anda menerima emel ini sebagai ahli {employer}. Hentikan peringatan: {settings_url}"
+    return subject, f"Tuan/Puan,\n\n{text}\n\n{footer}" + SIGNATURE

@@ -3,7 +3,8 @@
 
 from core.coverage import coverage
 from core.documents.letters import TITLES, EmployeeInfo, EmployerInfo, form, letter
-from webapp.models import MALAYSIA, Employer, Employment, Person, RegistrationBatch, malaysia_today
+from webapp.clock import MALAYSIA, malaysia_today
+from webapp.models import Employer, Employment, Person, RegistrationBatch
 from webapp.services import outbox
 from webapp.services.employees import facts
 

@@ -4,8 +4,9 @@ import logging
 import threading
 from datetime import timedelta
 
+from webapp.clock import utcnow
 from webapp.db import locked
-from webapp.models import Outbox, OutboxAttachment, utcnow
+from webapp.models import Outbox, OutboxAttachment
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8

@@ -5,8 +5,9 @@ from dataclasses import dataclass
 from core.errors import N_, Conflict, NotAllowed, NotFound, ValidationError
 from core.identifiers import normalize_brn, normalize_mykad, normalize_phone, portal_application_reference
 from core.names import normalize_person_name
+from webapp.clock import utcnow
 from webapp.db import for_update, locked
-from webapp.models import PortalApplication, User, utcnow
+from webapp.models import PortalApplication, User
 from webapp.services import auth, counters, emails, outbox, uploads
 
 
@@ -58,6 +59,12 @@ def submit(data: Application, certificate, filename: str, settings, submitted_by
         subject, body = emails.application_received(reference, application.company_name)
         outbox.enqueue(application.email, subject, body)
     return application
+
+
+def recently_decided(limit: int = 20) -> list[PortalApplication]:
+    """The last applications approved or rejected, newest first."""
+    return list(PortalApplication.select().where(PortalApplication.status != "pending")
+                .order_by(PortalApplication.decided_at.desc()).limit(limit))
 
 
 def pending() -> list[PortalApplication]:

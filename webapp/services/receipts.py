@@ -8,7 +8,8 @@ from core.documents.receipt import NoticeData, PaidItem, ReceiptData, notice_pdf
 from core.errors import N_, NotFound
 from core.money import from_sen
 from core.periods import payment_deadline
-from webapp.models import MALAYSIA, Acknowledgement, Employer
+from webapp.clock import MALAYSIA
+from webapp.models import Acknowledgement, Employer
 from webapp.payment_models import FclbNotice, PaymentAttempt, PaymentItem, Receipt
 from webapp.services import outbox
 

@@ -190,3 +190,17 @@ def needs_review() -> list[PaymentAttempt]:
     """The officers' list: attempts FPX has not given a final answer for, oldest first."""
     return list(PaymentAttempt.select().where(PaymentAttempt.status == states.NEEDS_REVIEW)
                 .order_by(PaymentAttempt.created_at))
+
+
+ALERTS = ("conflict", "mismatch", "bad_signature", "certificate", "unknown_order")
+
+
+def alerts(limit: int = 20) -> list[GatewayMessage]:
+    """The latest FPX messages that were refused or contradicted an attempt's state (for officers)."""
+    return list(GatewayMessage.select().where(GatewayMessage.verdict.in_(ALERTS))
+                .order_by(GatewayMessage.id.desc()).limit(limit))
+
+
+def attempt(order_no: str) -> PaymentAttempt | None:
+    """Any attempt by its sellerExOrderNo (officers)."""
+    return PaymentAttempt.get_or_none(PaymentAttempt.order_no == (order_no or "")[:20])

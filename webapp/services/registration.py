@@ -10,6 +10,7 @@ from core.errors import N_, Conflict, NotAllowed, NotFound, ValidationError
 from core.identifiers import crn_number, issue_employer_code, normalize_brn, normalize_mykad, normalize_phone
 from core.names import normalize_person_name
 from core.registration import check_document_period, check_identity, check_start_date, required_documents
+from webapp.clock import utcnow
 from webapp.db import for_update, locked
 from webapp.models import (
     BatchDocument,
@@ -20,7 +21,6 @@ from webapp.models import (
     RegistrationBatch,
     StoredFile,
     User,
-    utcnow,
 )
 from webapp.services import counters, letters, uploads
 from webapp.services.employers import managed
@@ -233,6 +233,26 @@ def add_document(batch: RegistrationBatch, document_type: str, stream, filename:
     with locked():
         stored = uploads.store(upload, settings["UPLOAD_DIR"])
         return BatchDocument.create(batch=batch, document_type=document_type, file=stored, remarks=remarks.strip())
+
+
+def open_drafts(employer_ids: list[int]) -> dict[int, RegistrationBatch]:
+    """The draft batch (registration not yet submitted) of each of these employers, by employer id."""
+    return {b.employer_id: b for b in RegistrationBatch.select().where(
+        (RegistrationBatch.status == "draft") & RegistrationBatch.employer.in_(employer_ids))}
+
+
+def batch_employees(batch: RegistrationBatch) -> list[Employment]:
+    """Form 2's New Employee(s) Listing: the batch's employees, in the order they were added."""
+    return list(Employment.select(Employment, Person).join(Person).where(Employment.batch == batch)
+                .order_by(Employment.id))
+
+
+def batch_document(batch: RegistrationBatch, document_id: int) -> BatchDocument:
+    """One uploaded document of this batch; NotFound for any other."""
+    upload = BatchDocument.get_or_none((BatchDocument.id == document_id) & (BatchDocument.batch == batch))
+    if upload is None:
+        raise NotFound(N_("No such document."))
+    return upload
 
 
 def checklist(batch: RegistrationBatch) -> list[str]:

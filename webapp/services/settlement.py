@@ -18,8 +18,9 @@ from core.identifiers import fclb_notice_number, receipt_number
 from core.interest import late_interest
 from core.money import format_rm, from_sen, sen
 from core.periods import days_late
+from webapp.clock import MALAYSIA
 from webapp.db import database
-from webapp.models import MALAYSIA, Acknowledgement
+from webapp.models import Acknowledgement
 from webapp.payment_models import CartItem, FclbNotice, PaymentAttempt, PaymentItem, Receipt
 from webapp.services import counters, emails, outbox, receipts
 

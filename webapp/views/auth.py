@@ -71,8 +71,9 @@ def logout():
 
 @bp.get("/employer/logged-out")
 def logged_out():
-    response, status = render("auth/logged_out.html", idle=request.args.get("reason") == "idle")
-    return response, status, {"Clear-Site-Data": '"cache", "storage"', "Cache-Control": "no-store"}
+    response = render("auth/logged_out.html", idle=request.args.get("reason") == "idle")
+    response.headers.update({"Clear-Site-Data": '"cache", "storage"', "Cache-Control": "no-store"})
+    return response
 
 
 @bp.post("/session/keepalive")

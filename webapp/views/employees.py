@@ -4,9 +4,9 @@ from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_babel import gettext
 
 from core.errors import NotFound, ValidationError
+from webapp.clock import malaysia_today
 from webapp.forms.registration import TerminationForm
 from webapp.i18n import translate_error
-from webapp.models import malaysia_today
 from webapp.parsing import parse_page
 from webapp.rendering import form_errors, render
 from webapp.services import employees as service

@@ -1,16 +1,18 @@
 """The employer's dashboard (MY SITES grows with each module)."""
 
-from flask import Blueprint, abort, redirect, request, session
+from flask import Blueprint, abort, flash, redirect, request, session, url_for
+from flask_babel import gettext
 from flask_login import current_user
 
 from core.errors import NotFound
 from webapp.access import employer_required
+from webapp.clock import malaysia_today
 from webapp.forms.auth import PlainForm
-from webapp.models import AuthSession, malaysia_today
 from webapp.parsing import parse_id
 from webapp.rendering import render
 from webapp.services import dashboard as dashboard_service
-from webapp.services import employers
+from webapp.services import employers, sessions
+from webapp.services import reminders as reminder_service
 from webapp.tenancy import selected_employer
 from webapp.views import safe_next
 
@@ -20,12 +22,21 @@ bp = Blueprint("employer", __name__, url_prefix="/employer")
 @bp.get("/dashboard")
 @employer_required
 def dashboard():
-    previous = (AuthSession.select().where((AuthSession.user == current_user.id)
-                                           & (AuthSession.id != current_user.auth_session.id))
-                .order_by(AuthSession.created_at.desc()).first())
     employer = selected_employer()
-    return render("employer/dashboard.html", previous_login=previous.created_at if previous else None,
+    return render("employer/dashboard.html", previous_login=sessions.previous_login(current_user.auth_session),
                   figures=dashboard_service.figures(employer, malaysia_today()) if employer else None)
+
+
+@bp.route("/reminders", methods=["GET", "POST"])
+@employer_required
+def reminders():
+    """Email reminders: 5 days and 1 day before the 15th, and the day after when a month is unpaid."""
+    form = PlainForm()
+    if form.validate_on_submit():
+        reminder_service.set_enabled(current_user._get_current_object(), request.form.get("reminders") == "on")
+        flash(gettext("Saved."), "success")
+        return redirect(url_for("employer.reminders"), 303)
+    return render("employer/reminders.html", form=form, enabled=current_user.reminders)
 
 
 @bp.post("/select")

@@ -9,7 +9,6 @@ from webapp.access import officer_required
 from webapp.forms.auth import PlainForm
 from webapp.forms.portal_id import RejectForm
 from webapp.i18n import translate_error
-from webapp.models import PortalApplication
 from webapp.rendering import form_errors, go, render
 from webapp.services import portal_id
 from webapp.views.files import stored_document
@@ -17,7 +16,7 @@ from webapp.views.files import stored_document
 bp = Blueprint("officer", __name__, url_prefix="/officer")
 
 
-def _application_or_404(application_id: int) -> PortalApplication:
+def _application_or_404(application_id: int):
     try:
         return portal_id.get(application_id)
     except NotFound:
@@ -27,9 +26,7 @@ def _application_or_404(application_id: int) -> PortalApplication:
 @bp.get("/")
 @officer_required
 def applications():
-    recent = (PortalApplication.select().where(PortalApplication.status != "pending")
-              .order_by(PortalApplication.decided_at.desc()).limit(20))
-    return render("officer/applications.html", pending=portal_id.pending(), recent=list(recent))
+    return render("officer/applications.html", pending=portal_id.pending(), recent=portal_id.recently_decided())
 
 
 @bp.get("/applications/<int:application_id>")

@@ -2,11 +2,11 @@
 
 from flask import Blueprint, abort, request
 
+from core.errors import NotFound
 from webapp.access import officer_required
-from webapp.models import BatchDocument, Employer, Employment, Person, RegistrationBatch
 from webapp.parsing import parse_page
 from webapp.rendering import render
-from webapp.services import employees
+from webapp.services import employees, employers
 from webapp.views.files import stored_document
 
 bp = Blueprint("officer_employers", __name__, url_prefix="/officer/employers")
@@ -16,36 +16,25 @@ bp = Blueprint("officer_employers", __name__, url_prefix="/officer/employers")
 @officer_required
 def search():
     query = request.args.get("q", "").strip()[:100]
-    found = []
-    if query:
-        words = query.upper()
-        found = list(Employer.select().where(
-            (Employer.code == words) | Employer.registration_number.startswith(words.replace(" ", ""))
-            | Employer.name.contains(words)).order_by(Employer.name).limit(50))
-    return render("officer/employers.html", "results", query=query, found=found)
+    return render("officer/employers.html", "results", query=query, found=employers.find(query))
 
 
 @bp.get("/<int:employer_id>")
 @officer_required
 def employer(employer_id: int):
-    record = Employer.get_or_none(Employer.id == employer_id)
-    if record is None:
+    try:
+        found = employers.record(employer_id)
+    except NotFound:
         abort(404)
-    page = employees.search(record, request.args.get("q", ""), "all", parse_page(request.args.get("page")))
-    batches = list(RegistrationBatch.select().where(RegistrationBatch.employer == record)
-                   .order_by(RegistrationBatch.id.desc()))
-    documents = list(BatchDocument.select().join(RegistrationBatch)
-                     .where(RegistrationBatch.employer == record).order_by(BatchDocument.id))
-    pending = (Employment.select(Employment, Person).join(Person)
-               .where((Employment.employer == record) & (Employment.status == "pending")).count())
-    return render("officer/employer.html", employer=record, page=page, batches=batches, documents=documents,
-                  pending=pending)
+    page = employees.search(found.employer, request.args.get("q", ""), "all", parse_page(request.args.get("page")))
+    return render("officer/employer.html", employer=found.employer, page=page, batches=found.batches,
+                  documents=found.documents, pending=found.pending)
 
 
 @bp.get("/documents/<int:document_id>")
 @officer_required
 def document(document_id: int):
-    upload = BatchDocument.get_or_none(BatchDocument.id == document_id)
-    if upload is None:
+    try:
+        return stored_document(employers.document(document_id).file)
+    except NotFound:
         abort(404)
-    return stored_document(upload.file)

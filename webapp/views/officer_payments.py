@@ -9,20 +9,15 @@ from core import fpx
 from webapp import fpx_gateway
 from webapp.access import officer_required
 from webapp.forms.auth import PlainForm
-from webapp.payment_models import GatewayMessage, PaymentAttempt
 from webapp.rendering import render
 from webapp.services import reconciliation
 
 bp = Blueprint("officer_payments", __name__, url_prefix="/officer/payments")
-ALERTS = ("conflict", "mismatch", "bad_signature", "certificate", "unknown_order")
-
 
 @bp.get("/")
 @officer_required
 def review():
-    alerts = (GatewayMessage.select().where(GatewayMessage.verdict.in_(ALERTS))
-              .order_by(GatewayMessage.id.desc()).limit(20))
-    return render("officer/payments.html", attempts=reconciliation.needs_review(), alerts=list(alerts),
+    return render("officer/payments.html", attempts=reconciliation.needs_review(), alerts=reconciliation.alerts(),
                   form=PlainForm(), bank_name=fpx.bank_name)
 
 
@@ -32,7 +27,7 @@ def check(order_no: str):
     """CHECK AGAIN: an AE now for an attempt on the list."""
     if not PlainForm().validate_on_submit():
         abort(400)
-    attempt = PaymentAttempt.get_or_none(PaymentAttempt.order_no == (order_no or "")[:20])
+    attempt = reconciliation.attempt(order_no)
     if attempt is None:
         abort(404)
     gateway = fpx_gateway.from_config(current_app.config)

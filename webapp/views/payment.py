@@ -13,7 +13,6 @@ from flask_login import current_user
 from core.errors import N_, AssistError, NotFound
 from webapp.forms.auth import PlainForm
 from webapp.i18n import translate_error
-from webapp.models import Acknowledgement
 from webapp.parsing import parse_page
 from webapp.rendering import render, wants_partial
 from webapp.services import cart, contributions
@@ -53,9 +52,10 @@ def index(employer):
 def _after_cart_change(employer, error: str | None = None, template="payment/index.html", back=None):
     """htmx: the cart block alone (and the badge's event); without JavaScript: back to the page."""
     if wants_partial():
-        body, status = render(template, block="cart", employer=employer, cart_error=error, form=PlainForm(),
-                              **_cart_context(employer))
-        return body, 422 if error else status, {"HX-Trigger": CART_CHANGED}
+        response = render(template, block="cart", status=422 if error else 200, employer=employer,
+                          cart_error=error, form=PlainForm(), **_cart_context(employer))
+        response.headers["HX-Trigger"] = CART_CHANGED
+        return response
     if error:
         flash(error, "error")
     return redirect(back or url_for("payment.index"), 303)
@@ -123,9 +123,7 @@ def item(employer, ref: str):
 @with_employer
 def cancel(employer, submission_id: int):
     """Choose the ACR, the ECR or both, then CONFIRM (QRG 9)."""
-    issued = list(Acknowledgement.select().where((Acknowledgement.employer == employer)
-                                                 & (Acknowledgement.submission == submission_id)
-                                                 & Acknowledgement.status.in_(("unpaid", "paid"))))
+    issued = contributions.cancellable(employer, submission_id)
     if not issued:
         abort(404)
     form = PlainForm()

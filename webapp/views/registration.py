@@ -8,10 +8,10 @@ from core import registration as lists
 from core.errors import AssistError, NotFound, ValidationError
 from core.registration import DOCUMENT_TYPES
 from webapp.access import employer_required
+from webapp.clock import malaysia_today
 from webapp.forms.auth import PlainForm
 from webapp.forms.registration import DocumentForm, EmployeeForm, EmployerRegistrationForm
 from webapp.i18n import translate_error
-from webapp.models import BatchDocument, Employment, Person, RegistrationBatch, malaysia_today
 from webapp.ratelimits import limited
 from webapp.rendering import form_errors, render
 from webapp.services import employees as employees_service
@@ -41,8 +41,7 @@ def _show_error(form, exc: AssistError, default_field: str) -> None:
 def index():
     user = current_user._get_current_object()
     mine = list(employers.managed(user))
-    drafts = {b.employer_id: b for b in RegistrationBatch.select().where(
-        (RegistrationBatch.status == "draft") & RegistrationBatch.employer.in_([e.id for e in mine]))}
+    drafts = registration.open_drafts([e.id for e in mine])
     return render("registration/index.html", employers=mine, drafts=drafts,
                   selected=selected_employer(), update_form=PlainForm())
 
@@ -84,8 +83,7 @@ def employees(batch_id: int):
     batch = _batch(batch_id)
     if batch is None:
         return redirect(url_for("registration.done", batch_id=batch_id), 303)
-    rows = list(Employment.select(Employment, Person).join(Person).where(Employment.batch == batch)
-                .order_by(Employment.id))
+    rows = registration.batch_employees(batch)
     month = max(malaysia_today(), *(row.start_date for row in rows)) if rows else malaysia_today()
     covered = {row.id: employees_service.coverage_now(row, month) for row in rows}
     return render("registration/employees.html", batch=batch, rows=rows, covered=covered, remove_form=PlainForm())
@@ -187,10 +185,10 @@ def documents(batch_id: int):
 @employer_required
 def document(batch_id: int, document_id: int):
     batch = _batch(batch_id, draft=False)
-    upload = BatchDocument.get_or_none((BatchDocument.id == document_id) & (BatchDocument.batch == batch))
-    if upload is None:
+    try:
+        return stored_document(registration.batch_document(batch, document_id).file)
+    except NotFound:
         abort(404)
-    return stored_document(upload.file)
 
 
 @bp.get("/<int:batch_id>/generated/<any(sip1, ds):kind>.pdf")
