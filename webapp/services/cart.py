@@ -6,7 +6,7 @@ An item held by a payment still in flight stays in the cart but is marked and ca
 from dataclasses import dataclass
 from datetime import date
 
-from peewee import IntegrityError
+from peewee import JOIN, IntegrityError
 
 from core.errors import N_, NotFound, ValidationError
 from webapp.db import database, locked
@@ -54,21 +54,23 @@ def _held(employer: Employer, ack_ids=None, notice_ids=None) -> tuple[set[int], 
 
 
 def payable(employer: Employer, user: User) -> list[Payable]:
-    """Everything this employer can pay now: unpaid ACR/ECRs (newest month first) and unpaid notices."""
+    """Everything this employer can pay now: unpaid ACR/ECRs (newest month first) and unpaid notices, each
+    marked when it is in this user's cart or held by a payment in flight (three queries in all)."""
     held_acks, held_notices = _held(employer)
-    in_cart = {(row.acknowledgement_id, row.notice_id) for row in CartItem.select(
-        CartItem.acknowledgement, CartItem.notice).where((CartItem.user == user) & (CartItem.employer == employer))}
-    found = [Payable(a.number, a.kind, a.month, a.type, a.amount, acknowledgement_id=a.id,
-                     in_flight=a.id in held_acks, in_cart=(a.id, None) in in_cart, submission_id=a.submission_id)
-             for a in Acknowledgement.select().where(
-                 (Acknowledgement.employer == employer) & (Acknowledgement.status == "unpaid")
-                 & Acknowledgement.number.is_null(False)).order_by(
-                 Acknowledgement.month.desc(), Acknowledgement.kind, Acknowledgement.id)]
-    found += [Payable(n.number, "FCLB", None, "", n.amount, notice_id=n.id, in_flight=n.id in held_notices,
-                      in_cart=(None, n.id) in in_cart)
-              for n in FclbNotice.select().where((FclbNotice.employer == employer) & (FclbNotice.status == "unpaid"))
-              .order_by(FclbNotice.id.desc())]
-    return found
+    mine = (CartItem.user == user) & (CartItem.employer == employer)
+    acks = (Acknowledgement.select(Acknowledgement, CartItem.id.alias("cart_id"))
+            .join(CartItem, JOIN.LEFT_OUTER, on=(CartItem.acknowledgement == Acknowledgement.id) & mine)
+            .where((Acknowledgement.employer == employer) & (Acknowledgement.status == "unpaid")
+                   & Acknowledgement.number.is_null(False))
+            .order_by(Acknowledgement.month.desc(), Acknowledgement.kind, Acknowledgement.id).objects())
+    notices = (FclbNotice.select(FclbNotice, CartItem.id.alias("cart_id"))
+               .join(CartItem, JOIN.LEFT_OUTER, on=(CartItem.notice == FclbNotice.id) & mine)
+               .where((FclbNotice.employer == employer) & (FclbNotice.status == "unpaid"))
+               .order_by(FclbNotice.id.desc()).objects())
+    return ([Payable(a.number, a.kind, a.month, a.type, a.amount, acknowledgement_id=a.id, in_flight=a.id in held_acks,
+                     in_cart=a.cart_id is not None, submission_id=a.submission_id) for a in acks]
+            + [Payable(n.number, "FCLB", None, "", n.amount, notice_id=n.id, in_flight=n.id in held_notices,
+                       in_cart=n.cart_id is not None) for n in notices])
 
 
 def items(user: User, employer: Employer) -> list[Payable]:
@@ -89,12 +91,13 @@ def items(user: User, employer: Employer) -> list[Payable]:
 
 
 def count(user: User, employer: Employer) -> int:
-    """How many payable items are in the cart (the badge in the header)."""
-    acks = (CartItem.select().join(Acknowledgement).where(
-        (CartItem.user == user) & (CartItem.employer == employer) & (Acknowledgement.status == "unpaid")).count())
-    notices = (CartItem.select().join(FclbNotice).where(
-        (CartItem.user == user) & (CartItem.employer == employer) & (FclbNotice.status == "unpaid")).count())
-    return acks + notices
+    """How many payable items are in the cart (the badge in the header): one query."""
+    return (CartItem.select()
+            .join(Acknowledgement, JOIN.LEFT_OUTER, on=(CartItem.acknowledgement == Acknowledgement.id))
+            .join_from(CartItem, FclbNotice, JOIN.LEFT_OUTER, on=(CartItem.notice == FclbNotice.id))
+            .where((CartItem.user == user) & (CartItem.employer == employer)
+                   & ((Acknowledgement.status == "unpaid") | (FclbNotice.status == "unpaid")))
+            .count())
 
 
 def _find(employer: Employer, ref: str) -> tuple[Acknowledgement | None, FclbNotice | None]:

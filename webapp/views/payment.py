@@ -44,9 +44,10 @@ def index(employer):
     payable = cart.payable(employer, current_user)
     pages = max(1, math.ceil(len(payable) / PER_PAGE))
     page = min(parse_page(request.args.get("page")), pages)
+    in_cart = [item for item in payable if item.in_cart]
     return render("payment/index.html", employer=employer, rows=payable[(page - 1) * PER_PAGE:page * PER_PAGE],
                   first=(page - 1) * PER_PAGE, page=page, pages=pages, count=len(payable),
-                  total=cart.total(payable), form=PlainForm(), **_cart_context(employer))
+                  total=cart.total(payable), form=PlainForm(), cart_items=in_cart, cart_total=cart.total(in_cart))
 
 
 def _after_cart_change(employer, error: str | None = None, template="payment/index.html", back=None):
