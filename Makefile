@@ -48,7 +48,11 @@ fpxsim: $(VENV)/.runtime
 e2e: $(VENV)/.dev chromium
 	$(BIN)/pytest -q tests/e2e
 
-bench: $(VENV)/.dev chromium wrk
+$(VENV)/.bench: pyproject.toml $(VENV)/.dev
+	$(BIN)/pip install -q -e '.[dev,bench]'
+	@touch $@
+
+bench: $(VENV)/.bench chromium wrk
 	$(BIN)/python -m tests.bench
 
 lint: $(VENV)/.dev

@@ -31,7 +31,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.config.update(config.from_environment(overrides))
     config.check(app.config)
     app.config.setdefault("LOGIN_URL", app.config["PUBLIC_URL"].rstrip("/") + "/employer/login")
-    hashing.configure(app.config["ARGON2_PROFILE"])
+    hashing.configure(app.config["ARGON2_PROFILE"], app.config["HASH_CONCURRENCY"], app.config["HASH_QUEUE"])
     parsing.init_app(app)  # the id converter, before any route is added
     register_extensions(app)
     register_blueprints(app)
@@ -41,7 +41,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     register_mail_worker(app)
     register_reminder_worker(app)
     cli.init_app(app)
-    if app.config["TRUSTED_PROXIES"]:
+    if app.config["TRUSTED_PROXIES"] and app.config["PROXY_FIX"]:
         n = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
     assets.init_app(app)

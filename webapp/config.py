@@ -40,12 +40,14 @@ def from_environment(overrides: dict | None = None) -> dict:
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "PERMANENT_SESSION_LIFETIME": timedelta(hours=12),
+        "SESSION_REFRESH_EACH_REQUEST": False,  # the row keeps the idle clock; re-signing every response is waste
         "IDLE_TIMEOUT": timedelta(minutes=int(os.environ.get("IDLE_TIMEOUT_MINUTES", "30"))),
         "ABSOLUTE_TIMEOUT": timedelta(hours=12),
         "KIOSK_MODE": _bool("KIOSK_MODE", False),
         "KIOSK_NETWORKS": _networks(os.environ.get("KIOSK_NETWORKS", "")),
         "KIOSK_IDLE_TIMEOUT": timedelta(minutes=3),
         "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", "0")),
+        "PROXY_FIX": True,  # werkzeug's ProxyFix for TRUSTED_PROXIES; webapp.serve turns it off (waitress does it)
         # Uploads: 5 MiB per document; a little more for the rest of the form.
         "MAX_DOCUMENT_BYTES": 5 * 1024 * 1024,
         "MAX_CONTENT_LENGTH": 5 * 1024 * 1024 + 64 * 1024,
@@ -78,6 +80,9 @@ def from_environment(overrides: dict | None = None) -> dict:
         "HELP_SEARCH": os.environ.get("HELP_SEARCH", "auto"),
         # Password hashing: argon2id, RFC 9106 low-memory profile unless tests ask for the cheapest.
         "ARGON2_PROFILE": os.environ.get("ARGON2_PROFILE", "RFC_9106_LOW_MEMORY"),
+        # At most this many hashes at once (64 MiB and a core each); a login waits its turn. 0: the cores.
+        "HASH_CONCURRENCY": int(os.environ.get("HASH_CONCURRENCY", "0")),
+        "HASH_QUEUE": int(os.environ.get("HASH_QUEUE", "16")),  # logins that may wait for a hash (then 503)
         "TEMP_PASSWORD_LIFETIME": timedelta(hours=72),
         "RESET_LINK_LIFETIME": timedelta(minutes=30),
         "LOCKOUT_THRESHOLD": 5,

@@ -12,6 +12,8 @@ from flask_wtf.csrf import CSRFError
 from jinja2_fragments.flask import render_block
 from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError, NotFound
 
+from webapp.services import hashing
+
 log = logging.getLogger("assist.errors")
 
 
@@ -33,6 +35,7 @@ def _titles():
         422: gettext("Some details need correcting"),
         429: gettext("Too many attempts"),
         500: gettext("Something went wrong on our side"),
+        503: gettext("Many employers are logging in right now"),
     }
 
 
@@ -46,6 +49,7 @@ def _explanations():
         422: gettext("Go back and check what you entered."),
         429: gettext("For your security this step was tried too many times. Wait a while and try again."),
         500: gettext("Please try again. If it happens again, call the hotline and quote the reference below."),
+        503: gettext("Wait a few seconds, then press the button again."),
     }
 
 
@@ -102,6 +106,12 @@ def init_app(app) -> None:
         return render_error(429, explanation=gettext(
             "For your security this step was tried too many times. Try again after %(time)s.",
             time=format_datetime(_retry_at(error), "h:mm a")))
+
+    @app.errorhandler(hashing.Busy)
+    def busy(error):
+        log.warning("login shed: hash queue full request_id=%s", g.get("request_id"))
+        body, code, *headers = render_error(503)
+        return body, code, {**(headers[0] if headers else {}), "Retry-After": "5"}
 
     @app.errorhandler(HTTPException)
     def http_error(error):

@@ -7,8 +7,10 @@ from pathlib import Path
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from flask import request
-from flask_babel import format_datetime, gettext
+from flask import g, request
+from flask_babel import format_datetime, get_locale, get_translations, gettext
+from jinja2 import pass_eval_context
+from markupsafe import Markup
 
 from core.coverage import SKBBK_START
 from core.interest import MINIMUM as INTEREST_MINIMUM
@@ -64,7 +66,40 @@ def prepare(app) -> None:
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(target)
 
 
+def _catalogue():
+    """Flask-Babel's translations for the current locale, looked up once per request (and per locale)."""
+    locale = get_locale()
+    cached = g.get("_catalogue")
+    if cached is None or cached[0] is not locale:
+        cached = g._catalogue = (locale, get_translations())
+    return cached[1]
+
+
+def _gettext_from(catalogue):
+    """`_()` for templates with Jinja's newstyle rules (always %-formatted, values escaped); `catalogue()`
+    gives the translations to use."""
+
+    @pass_eval_context
+    def template_gettext(eval_ctx, string: str, **variables) -> str:
+        text = catalogue().ugettext(string)
+        if eval_ctx.autoescape:
+            text = Markup(text)  # noqa: S704 - our catalogue's text, as Jinja's own newstyle gettext does
+        return text % variables
+
+    return template_gettext
+
+
 def init_app(app) -> None:
+    """Template helpers. `_()` looks the catalogue up once per render instead of on every call (Flask-Babel's
+    callables cost 14 us a call, and a page of fifty rows makes a hundred): a context processor binds it to
+    the request's catalogue; macros imported without context use the global, which keeps it on `g`."""
+    app.jinja_env.globals.update(_=_gettext_from(_catalogue), gettext=_gettext_from(_catalogue))
+
+    @app.context_processor
+    def bound_gettext():
+        catalogue = get_translations()
+        return {"_": _gettext_from(lambda: catalogue)}
+
     app.jinja_env.globals["current_language"] = select_locale
     app.jinja_env.globals["SKBBK_START"] = SKBBK_START
     app.jinja_env.globals["INTEREST_MINIMUM"] = INTEREST_MINIMUM

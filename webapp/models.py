@@ -324,6 +324,11 @@ class SubmissionLine(BaseModel):
     # A text file's draft: True for an employee on the file, False for one the file left out (the employer
     # chooses what to do for them before COMPLETE); None otherwise.
     in_file = BooleanField(null=True)
+    # The month in a minute (issue 13): last month's wages, shown but not counted until the employer
+    # accepts them (SAME AS LAST MONTH); `carried_accepted` marks the lines that action filled, for UNDO.
+    carried_wages = BigIntegerField(null=True, constraints=[not_negative("carried_wages")])
+    carried_from = DateField(null=True)
+    carried_accepted = BooleanField(default=False)
 
     class Meta:
         indexes = ((("submission", "employment"), True),)

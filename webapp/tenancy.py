@@ -14,12 +14,19 @@ def selected_employer():
     """The selected registered employer of the current user, or None when they have none yet."""
     if "employer" in g:
         return g.employer
-    choices = list(employers.registered(current_user.id))
+    choices = employer_choices()
     chosen = next((e for e in choices if e.id == session.get("employer_id")), choices[0] if choices else None)
     if chosen is not None and session.get("employer_id") != chosen.id:
         session["employer_id"] = chosen.id  # only when it changes: no new cookie on every response
     g.employer = chosen
     return chosen
+
+
+def employer_choices() -> list:
+    """The registered employers the current user manages (read once per request)."""
+    if "employer_choices" not in g:
+        g.employer_choices = employers.registered_list(current_user.id)
+    return g.employer_choices
 
 
 def with_employer(view):
@@ -42,4 +49,4 @@ def init_app(app) -> None:
         if not current_user.is_authenticated or current_user.role != "employer":
             return {}
         return {"selected_employer": selected_employer(),
-                "employer_choices": list(employers.registered(current_user.id))}
+                "employer_choices": employer_choices()}

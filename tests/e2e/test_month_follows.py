@@ -84,3 +84,49 @@ def test_a_text_file_that_leaves_employees_out_asks_what_to_do_for_them(browser,
     page.get_by_role("button", name="COMPLETE").click()
     expect(page.locator("#summary-amount")).to_have_text("RM 51.70")
     context.close()
+
+
+def test_a_month_declared_from_last_months_wages_with_two_changes_in_under_ten_actions(browser, base_url, tmp_path):
+    """Issue 13: the employer2 demo company, 3 employees: August 2024 submitted, then September from it."""
+    context, page = phone(browser, base_url)
+    log_in(page, "employer2@demo.assist.test", DEMO_PASSWORD)
+    expect(page.get_by_role("heading", name="Welcome, Majikan Kedua")).to_be_visible()
+    page.goto("/contribution/combined/")  # August first, the usual way (not counted in the ten actions)
+    page.locator("#month").fill("2024-08")
+    page.get_by_role("button", name="ARREARS CONTRIBUTION").click()
+    rows = page.locator("table.lines tbody tr")
+    for index in range(3):
+        rows.nth(index).get_by_role("link", name=re.compile("^Edit")).click()
+        rows.nth(index).get_by_label("Salary (RM)").fill("2000.00")
+        rows.nth(index).get_by_role("button", name="SAVE").click()
+        expect(rows.nth(index)).to_contain_text("RM 51.70")
+    page.get_by_role("button", name="COMPLETE").click()
+    page.get_by_text("SUBMIT", exact=True).click()
+    page.get_by_role("button", name="CONFIRM").click()
+    expect(page.get_by_role("heading", name="Acknowledgement Contribution Received")).to_be_visible()
+
+    actions = 0
+    page.goto("/contribution/combined/")
+    page.locator("#month").fill("2024-09")
+    page.get_by_role("button", name="ARREARS CONTRIBUTION").click()
+    actions += 1
+    expect(page.locator("#same-as-last-month")).to_contain_text("08/2024")
+    expect(page.locator("#total-amount")).to_have_text("RM 0.00")  # shown, not counted yet
+    assert_fits(page, "last month's wages waiting", tmp_path / "carried.png")
+    page.get_by_role("button", name="SAME AS LAST MONTH").click()
+    actions += 1
+    expect(page.locator("#total-amount")).to_have_text("RM 155.10")
+    # September 2024: RM2,500 gives SOCSO 55.10 + EIS 9.80; RM1,800 gives 39.40 + 7.00
+    for index, wages, amount in ((0, "2500.00", "RM 64.90"), (2, "1800.00", "RM 46.40")):
+        rows.nth(index).get_by_role("link", name=re.compile("^Edit")).click()
+        rows.nth(index).get_by_label("Salary (RM)").fill(wages)
+        rows.nth(index).get_by_role("button", name="SAVE").click()
+        actions += 3
+        expect(rows.nth(index)).to_contain_text(amount)
+    expect(page.locator("#total-amount")).to_have_text("RM 163.00")  # 64.90 + 51.70 + 46.40
+    page.get_by_role("button", name="COMPLETE").click()
+    actions += 1
+    assert actions < 10
+    expect(page.locator("#summary-amount")).to_have_text("RM 163.00")
+    assert_fits(page, "the month declared from last month", tmp_path / "declared.png")
+    context.close()

@@ -394,3 +394,36 @@ def test_a_confirm_token_with_letters_beyond_ascii_is_refused_not_a_crash(setup)
         draft, _ = completed(employer, user, "combined", "2000.00")
         with pytest.raises(Conflict, match="out of date"):
             contributions.confirm(draft, "tökén²")
+
+
+# The month in a minute (issue 13) ---------------------------------------------------------------------
+
+def test_last_months_wages_are_shown_not_counted_until_accepted_and_undo_takes_them_back(setup):
+    user, employer = setup
+    with database.connection_context():
+        september = date(2026, 9, 1)
+        draft = contributions.open_submission(employer, user, "combined", september, "arrears", TODAY)
+        ali, eko = contributions.lines(draft, 1, 50)
+        contributions.update_line(draft, ali.id, "active", D("2100.00"))
+        contributions.update_line(draft, eko.id, "no_wages", None)
+        contributions.complete(draft)
+        contributions.confirm(draft, Submission.get_by_id(draft.id).confirm_token)
+
+        october = contributions.open_submission(employer, user, "combined", OCT, "monthly", TODAY)
+        rows = {r.employment.person.name: r for r in contributions.lines(october, 1, 50)}
+        assert (rows["ALI"].wages, rows["ALI"].carried_wages, rows["ALI"].carried_from) == (None, 210000, september)
+        assert rows["EKO"].carried_wages is None  # no wages last month: nothing to carry
+        assert contributions.totals(october).amount == 0  # shown, not counted
+        assert contributions.totals(october).carried_waiting == 1
+
+        assert contributions.same_as_last_month(october) == 1
+        ali = contributions.line_for(october, rows["ALI"].id)
+        assert ali.wages == 210000 and ali.socso_employer > 0 and contributions.totals(october).amount > 0
+        assert contributions.undo_same_as_last_month(october) == 1
+        assert contributions.line_for(october, rows["ALI"].id).wages is None
+        assert contributions.totals(october).amount == 0
+
+        contributions.same_as_last_month(october)
+        contributions.update_line(october, rows["ALI"].id, "active", D("2500.00"))  # the one that differs
+        assert contributions.undo_same_as_last_month(october) == 0  # an edited line is not taken back
+        assert contributions.line_for(october, rows["ALI"].id).wages == 250000

@@ -151,3 +151,21 @@ def test_the_preview_lists_employees_the_file_left_out_and_takes_a_choice(client
     assert 'id="left-out-count">0<' in after and 'id="left-out"' not in after
     done = post(client, f"/contribution/s/{submission.id}/complete", {})
     assert done.headers["Location"].endswith("/summary")
+
+
+def test_same_as_last_month_then_undo_through_the_pages(client):  # noqa: F811
+    confirmed_month(client, "2024-09")  # every salary 3000
+    submission_id = open_month(client, "2024-10")
+    page = client.get(f"/contribution/s/{submission_id}").get_data(as_text=True)
+    assert 'id="same-as-last-month"' in page and "from 09/2024" in page and 'id="total-amount">RM 0.00<' in page
+    done = post(client, f"/contribution/s/{submission_id}/same-as-last-month", {})
+    page = client.get(done.headers["Location"]).get_data(as_text=True)
+    assert "2 salary(ies) taken from last month" in page and 'id="total-amount">RM 0.00<' not in page
+    assert "UNDO" in page
+    undone = post(client, f"/contribution/s/{submission_id}/undo-same-as-last-month", {})
+    assert 'id="total-amount">RM 0.00<' in client.get(undone.headers["Location"]).get_data(as_text=True)
+    line = SubmissionLine.select().where(SubmissionLine.submission == submission_id).first()
+    only = post(client, f"/contribution/s/{submission_id}/same-as-last-month", {"line": str(line.id)})
+    assert only.status_code == 303
+    assert SubmissionLine.select().where((SubmissionLine.submission == submission_id)
+                                         & SubmissionLine.wages.is_null(False)).count() == 1

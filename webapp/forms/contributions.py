@@ -35,6 +35,25 @@ class MonthForm(FlaskForm):
     month = StringField(_l("Contribution Month"), validators=[required(), a_month])
     type = HiddenField(default="monthly")
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.meta.csrf:  # the pending list repeats the token input on every month: build it once
+            self.csrf_token.widget = RenderedOnce(self.csrf_token.widget)
+
+
+class RenderedOnce:
+    """A widget that renders its field once and then repeats the same HTML (for unchanging hidden inputs)."""
+
+    def __init__(self, widget):
+        self.widget, self.html = widget, None
+
+    def __call__(self, field, **kwargs):
+        if kwargs:
+            return self.widget(field, **kwargs)
+        if self.html is None:
+            self.html = self.widget(field)
+        return self.html
+
 
 class ConfirmForm(FlaskForm):
     """CONFIRM at "Proceed for Submission?", carrying the one-time token of the submission."""

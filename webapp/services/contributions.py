@@ -3,6 +3,7 @@
 import secrets
 from dataclasses import dataclass
 from datetime import date
+from types import SimpleNamespace
 
 from peewee import Case, IntegrityError, fn
 
@@ -12,7 +13,7 @@ from core.identifiers import acknowledgement_number
 from core.money import from_sen, sen
 from core.periods import add_months
 from webapp.clock import MALAYSIA, utcnow
-from webapp.db import database, for_update, locked
+from webapp.db import Prepared, database, for_update, locked
 from webapp.models import (
     Acknowledgement,
     Employer,
@@ -44,14 +45,17 @@ def _wanted(scheme: str) -> set[str]:
     return {kind for kind, wanted in (("ACR", socso_), ("ECR", eis_)) if wanted}
 
 
+_live_since = Prepared(lambda employer_id, first: Acknowledgement.select(Acknowledgement.month, Acknowledgement.kind)
+                       .where((Acknowledgement.employer == employer_id) & (Acknowledgement.type != "short")
+                              & (Acknowledgement.status != "cancelled") & (Acknowledgement.month >= first)))
+
+
 def pending(employer: Employer, scheme: str, today: date) -> list[tuple[date, str]]:
     """Employer Contribution Pending List: months still owing an ACR/ECR of this scheme (monthly or arrears)."""
     first = max(employer.first_employment_date.replace(day=1), add_months(today.replace(day=1), -AUTO_ARREARS_MONTHS))
     wanted = _wanted(scheme)
     covered: dict[date, set[str]] = {}
-    for ack in Acknowledgement.select(Acknowledgement.month, Acknowledgement.kind).where(
-            (Acknowledgement.employer == employer) & (Acknowledgement.type != "short")
-            & (Acknowledgement.status != "cancelled") & (Acknowledgement.month >= first)):
+    for ack in _live_since(employer.id, first):
         covered.setdefault(ack.month, set()).add(ack.kind)
     done = {month for month, kinds in covered.items() if wanted <= kinds}
     return rules.due_months(first, today, done)
@@ -125,18 +129,43 @@ ALREADY_SUBMITTED = N_("%(month)s was already submitted. Use SHORT CONTRIBUTION 
                        "ACR/ECR first.")
 
 
+# The pencil pages read these on every request: SQL built once (webapp.db.Prepared).
+_submission_of = Prepared(lambda submission_id, employer_id: Submission.select().where(
+    (Submission.id == submission_id) & (Submission.employer == employer_id)))
+LINE_VALUES = ("id", "submission_id", "employment_id", "position", "status", "wages", "socso_employer",
+               "socso_employee", "eis_employer", "eis_employee", "skbbk_employee", "carried_wages", "carried_from",
+               "carried_accepted")
+_lines_page = Prepared(lambda submission_id, limit, offset: SubmissionLine.select(
+    SubmissionLine.id, SubmissionLine.submission, SubmissionLine.employment, SubmissionLine.position,
+    SubmissionLine.status, SubmissionLine.wages, SubmissionLine.socso_employer, SubmissionLine.socso_employee,
+    SubmissionLine.eis_employer, SubmissionLine.eis_employee, SubmissionLine.skbbk_employee,
+    SubmissionLine.carried_wages, SubmissionLine.carried_from, SubmissionLine.carried_accepted,
+    Employment.start_date, Employment.end_date, Person.id, Person.id_type, Person.id_number, Person.name)
+    .join(Employment).join(Person).where(SubmissionLine.submission == submission_id)
+    .order_by(SubmissionLine.position).limit(limit).offset(offset).tuples())
+
+
+def _line_view(values: tuple) -> SimpleNamespace:
+    """A read-only line as the lists use it: its values, `employment` (dates) and `employment.person`."""
+    line = dict(zip(LINE_VALUES, values, strict=False))
+    start, end, person_id, id_type, id_number, name = values[len(LINE_VALUES):]
+    person = SimpleNamespace(id=person_id, id_type=id_type, id_number=id_number, name=name)
+    return SimpleNamespace(**line, employment=SimpleNamespace(id=line["employment_id"], start_date=start,
+                                                              end_date=end, person_id=person_id, person=person))
+
+
 def submission_for(employer: Employer, submission_id: int) -> Submission:
     """A submission of this employer; NotFound for anyone else's."""
-    submission = Submission.get_or_none((Submission.id == submission_id) & (Submission.employer == employer))
+    submission = _submission_of.first(submission_id, employer.id)
     if submission is None:
         raise NotFound(N_("No such contribution."))
     return submission
 
 
-def lines(submission: Submission, page: int = 1, per_page: int = 10) -> list[SubmissionLine]:
-    return list(SubmissionLine.select(SubmissionLine, Employment, Person).join(Employment).join(Person)
-                .where(SubmissionLine.submission == submission).order_by(SubmissionLine.position)
-                .paginate(page, per_page))
+def lines(submission: Submission, page: int = 1, per_page: int = 10) -> list[SimpleNamespace]:
+    """A page of lines, read-only, with what the lists show: the line's values, the employment's dates and
+    the person's identity and name (plain objects, cheaper to build than three models a row)."""
+    return [_line_view(values) for values in _lines_page(submission.id, per_page, (max(page, 1) - 1) * per_page)]
 
 
 def line_for(submission: Submission, line_id: int) -> SubmissionLine:
@@ -175,8 +204,8 @@ def update_line(submission: Submission, line_id: int, status: str, wages) -> Sub
         shares = {name: max(0, value - before.get(name, 0)) for name, value in shares.items()}
     with locked():
         claim_draft(submission)
-        SubmissionLine.update(status=status, wages=None if wages is None else sen(wages), **shares).where(
-            SubmissionLine.id == line.id).execute()
+        SubmissionLine.update(status=status, wages=None if wages is None else sen(wages), carried_accepted=False,
+                              **shares).where(SubmissionLine.id == line.id).execute()
     return line_for(submission, line_id)
 
 
@@ -201,6 +230,9 @@ class Totals:
     eis: int  # sen, ECR
     socso_employees: int = 0  # with a SOCSO (or SKBBK) amount: the ACR's Total Employee(s)
     eis_employees: int = 0  # with an EIS amount: the ECR's
+    carried_waiting: int = 0  # last month's wages shown, not counted yet (SAME AS LAST MONTH)
+    carried_accepted: int = 0  # filled by SAME AS LAST MONTH (UNDO takes them back)
+    carried_from: date | None = None  # the month they come from
 
     @property
     def amount(self):
@@ -212,19 +244,47 @@ class Totals:
         return self.socso + self.eis == 0
 
 
-def totals(submission: Submission) -> Totals:
+def _totals_query(submission_id):
     socso_sum = (SubmissionLine.socso_employer + SubmissionLine.socso_employee + SubmissionLine.skbbk_employee)
     eis_sum = SubmissionLine.eis_employer + SubmissionLine.eis_employee
 
     def counting(condition):
         return fn.COALESCE(fn.SUM(Case(None, [(condition, 1)], 0)), 0)
 
-    row = (SubmissionLine.select(fn.COUNT(SubmissionLine.id), fn.COALESCE(fn.SUM(socso_sum), 0),
-                                 fn.COALESCE(fn.SUM(eis_sum), 0), counting((socso_sum + eis_sum) > 0),
-                                 counting(socso_sum > 0), counting(eis_sum > 0))
-           .where(SubmissionLine.submission == submission).tuples().get())
+    waiting = (SubmissionLine.wages.is_null() & SubmissionLine.carried_wages.is_null(False)
+               & (SubmissionLine.status != "no_wages"))
+    return (SubmissionLine.select(fn.COUNT(SubmissionLine.id), fn.COALESCE(fn.SUM(socso_sum), 0),
+                                  fn.COALESCE(fn.SUM(eis_sum), 0), counting((socso_sum + eis_sum) > 0),
+                                  counting(socso_sum > 0), counting(eis_sum > 0), counting(waiting),
+                                  counting(SubmissionLine.carried_accepted == True),  # noqa: E712
+                                  fn.MAX(SubmissionLine.carried_from))
+            .where(SubmissionLine.submission == submission_id).tuples())
+
+
+_totals_of = Prepared(_totals_query)
+
+
+def totals(submission: Submission) -> Totals:
+    row = _totals_of.first(submission.id)
+    carried_from = date.fromisoformat(row[8]) if isinstance(row[8], str) else row[8]  # SQLite: text
     return Totals(lines=row[0], socso=int(row[1]), eis=int(row[2]), employees=int(row[3]),
-                  socso_employees=int(row[4]), eis_employees=int(row[5]))
+                  socso_employees=int(row[4]), eis_employees=int(row[5]), carried_waiting=int(row[6]),
+                  carried_accepted=int(row[7]), carried_from=carried_from)
+
+
+def same_as_last_month(submission: Submission, line_ids: list[int] | None = None) -> int:
+    """SAME AS LAST MONTH: accept last month's wages for every line still without wages (or only those of
+    `line_ids`, the page on screen); one locked transaction, refused once submitted. Returns how many."""
+    with locked():
+        claim_draft(submission)
+        return drafts.accept_carried(submission, line_ids)
+
+
+def undo_same_as_last_month(submission: Submission) -> int:
+    """UNDO: the wages SAME AS LAST MONTH filled in (and nobody changed since) are not counted again."""
+    with locked():
+        claim_draft(submission)
+        return drafts.undo_carried(submission)
 
 
 def follow_registrations(submission: Submission) -> bool:

@@ -13,6 +13,7 @@ from decimal import Decimal
 from core.interest import late_interest
 from core.money import ZERO, from_sen
 from core.periods import add_months, days_left, payment_deadline
+from webapp.db import Prepared
 from webapp.models import Acknowledgement, Employer
 from webapp.services import contributions
 
@@ -63,6 +64,17 @@ class Dashboard:
         return sum((u.interest for u in self.unpaid), ZERO)
 
 
+_unpaid_of = Prepared(lambda employer_id: Acknowledgement.select(
+    Acknowledgement.number, Acknowledgement.month, Acknowledgement.amount).where(
+    (Acknowledgement.employer == employer_id) & (Acknowledgement.status == "unpaid")))
+
+
+_unpaid_of = Prepared(lambda employer_id: Acknowledgement.select(
+    Acknowledgement.number, Acknowledgement.kind, Acknowledgement.month, Acknowledgement.amount).where(
+    (Acknowledgement.employer == employer_id) & (Acknowledgement.status == "unpaid"))
+    .order_by(Acknowledgement.month, Acknowledgement.kind))
+
+
 def figures(employer: Employer, today: date) -> Dashboard:
     """Everything the employer owes or must still declare, as of `today` (a Malaysian date)."""
     last_month = add_months(today.replace(day=1), -1)
@@ -71,8 +83,5 @@ def figures(employer: Employer, today: date) -> Dashboard:
                    for month, _ in contributions.pending(employer, "combined", today)]
     unpaid = [Unpaid(a.number, a.kind, a.month, from_sen(a.amount), max(0, -days_left(a.month, today)),
                      late_interest(from_sen(a.amount), a.month, today))
-              for a in Acknowledgement.select(Acknowledgement.number, Acknowledgement.kind, Acknowledgement.month,
-                                              Acknowledgement.amount)
-              .where((Acknowledgement.employer == employer) & (Acknowledgement.status == "unpaid"))
-              .order_by(Acknowledgement.month, Acknowledgement.kind)]
+              for a in _unpaid_of(employer.id)]
     return Dashboard(month_due, payment_deadline(month_due), days_left(month_due, today), unsubmitted, unpaid)

@@ -3,6 +3,9 @@
 - A new draft starts from what the employer last declared for the month when there is something: the
   submission that was cancelled (QRG 9) or confirmed before, salaries and "No wages this month" kept, the
   amounts computed again for the new draft's schemes. A SHORT top-up starts from the declared wages.
+- Otherwise each line carries the wages declared for the employee in the last month submitted before
+  (`carried_wages`, `carried_from`): shown, not counted, until the employer accepts them with SAME AS LAST
+  MONTH (`accept_carried`); UNDO takes back what that action filled (the month in a minute, issue 13).
 - Whenever a draft is shown or COMPLETEd, its lines follow the employments of that month (`follow`): an
   employee registered since appears as "New this month", one who left in the month becomes "Left this
   month" (their salary kept), one whose employment no longer reaches the month goes. Registration's New
@@ -23,7 +26,8 @@ from webapp.models import Employer, Employment, Person, Submission, SubmissionLi
 from webapp.services.employees import coverage_now, first_eis_on
 
 SHARES = ("socso_employer", "socso_employee", "eis_employer", "eis_employee", "skbbk_employee")
-LINE_COLUMNS = ("submission_id", "employment_id", "position", "status", "wages", *SHARES, "in_file")
+LINE_COLUMNS = ("submission_id", "employment_id", "position", "status", "wages", *SHARES, "in_file", "carried_wages",
+                "carried_from", "carried_accepted")
 
 
 def employments_in(employer: Employer, month: date):
@@ -75,6 +79,20 @@ def earlier_lines(employer: Employer, month: date, exclude: int) -> dict[int, Su
     return {line.employment_id: line for line in SubmissionLine.select().where(SubmissionLine.submission == source)}
 
 
+def last_month_wages(employer: Employer, month: date) -> tuple[date | None, dict[int, int]]:
+    """The month last submitted before `month` (a confirmed regular submission) and, per employment, the
+    wages declared in it (sen); (None, {}) when nothing was submitted before."""
+    source = (Submission.select(Submission.id, Submission.month)
+              .where((Submission.employer == employer) & (Submission.month < month) & (Submission.type != "short")
+                     & (Submission.status == "confirmed"))
+              .order_by(Submission.month.desc(), Submission.id.desc()).first())
+    if source is None:
+        return None, {}
+    return source.month, dict(SubmissionLine.select(SubmissionLine.employment, SubmissionLine.wages)
+                              .where((SubmissionLine.submission == source.id) & SubmissionLine.wages.is_null(False))
+                              .tuples())
+
+
 def amounts_for(submission: Submission, employment: Employment, wages_sen: int | None) -> dict:
     """The shares (sen) of `wages_sen` for this employee under the submission's schemes."""
     amounts = rules.line_amounts(coverage_now(employment, submission.month),
@@ -97,9 +115,12 @@ def build(submission: Submission, employer: Employer, *, declared: dict | None =
     if previous:
         SubmissionLine.delete().where(SubmissionLine.submission == submission).execute()
     earlier = {} if declared is not None or fill is not None else earlier_lines(employer, month, submission.id)
+    carried_from, carried = (last_month_wages(employer, month) if declared is None and fill is None and not earlier
+                             else (None, {}))
     rows = []
     for position, employment in enumerate(employments_in(employer, month), 1):
-        line = {"status": line_status(employment, month), "wages": None, **dict.fromkeys(SHARES, 0), "in_file": None}
+        line = {"status": line_status(employment, month), "wages": None, **dict.fromkeys(SHARES, 0), "in_file": None,
+                "carried_wages": carried.get(employment.id)}
         if declared is not None:
             line["wages"] = declared.get(employment.id, {}).get("wages")
         elif fill is not None:
@@ -109,7 +130,8 @@ def build(submission: Submission, employer: Employer, *, declared: dict | None =
             line.update(status=_registered_status(employment, month, before.status), wages=before.wages,
                         **amounts_for(submission, employment, before.wages))
         rows.append((submission.id, employment.id, position, line["status"], line["wages"],
-                     *(line[name] for name in SHARES), line["in_file"]))
+                     *(line[name] for name in SHARES), line["in_file"], line["carried_wages"],
+                     carried_from if line["carried_wages"] is not None else None, False))
     insert_lines(rows)
 
 
@@ -149,8 +171,36 @@ def follow(submission: Submission) -> bool:
             SubmissionLine.id == line.id).execute()
     last = SubmissionLine.select(fn.MAX(SubmissionLine.position)).where(
         SubmissionLine.submission == submission).scalar() or 0
-    insert_lines([(submission.id, e.id, last + n, line_status(e, submission.month), None, *(0,) * len(SHARES), None)
-                  for n, e in enumerate(missing, 1)])
+    insert_lines([(submission.id, e.id, last + n, line_status(e, submission.month), None, *(0,) * len(SHARES), None,
+                   None, None, False) for n, e in enumerate(missing, 1)])
     Submission.update(status="draft").where((Submission.id == submission.id) & (Submission.status == "complete")
                                             ).execute()
     return True
+
+
+def accept_carried(submission: Submission, line_ids: list[int] | None = None) -> int:
+    """SAME AS LAST MONTH: last month's wages become this month's, amounts computed, for every line still
+    without wages (or only `line_ids`, the page shown); returns how many lines it filled. Runs inside the
+    caller's locked transaction."""
+    waiting = (SubmissionLine.select(SubmissionLine.id, SubmissionLine.employment, SubmissionLine.carried_wages)
+               .where((SubmissionLine.submission == submission) & SubmissionLine.wages.is_null()
+                      & SubmissionLine.carried_wages.is_null(False) & (SubmissionLine.status != "no_wages")))
+    if line_ids is not None:
+        waiting = waiting.where(SubmissionLine.id.in_(line_ids))
+    waiting = list(waiting)
+    if not waiting:
+        return 0
+    wanted = {line.employment_id for line in waiting}
+    people = {e.id: e for e in employments_in(submission.employer_id, submission.month) if e.id in wanted}
+    for line in waiting:
+        shares = amounts_for(submission, people[line.employment_id], line.carried_wages)
+        SubmissionLine.update(wages=line.carried_wages, carried_accepted=True, **shares).where(
+            SubmissionLine.id == line.id).execute()
+    return len(waiting)
+
+
+def undo_carried(submission: Submission) -> int:
+    """UNDO of SAME AS LAST MONTH: the lines it filled (and nobody edited since) are not counted again."""
+    return (SubmissionLine.update(wages=None, carried_accepted=False, **dict.fromkeys(SHARES, 0))
+            .where((SubmissionLine.submission == submission) & SubmissionLine.carried_accepted).execute())
+

@@ -9,10 +9,11 @@ from core.coverage import EIS_START, Employee, coverage
 from core.csvexport import csv_text
 from core.errors import N_, NotFound, ValidationError
 from core.registration import TERMINATION_REASONS
-from webapp.db import locked
+from webapp.db import Prepared, locked
 from webapp.models import Employer, Employment, Person
 
 PAGE_SIZE = 50
+STATUSES = ("active", "terminated", "all")
 
 
 def first_eis_on():
@@ -56,14 +57,33 @@ class Page:
     pages: int
 
 
+def _condition(employer, status: str):
+    condition = (Employment.employer == employer) & (Employment.status != "pending")
+    if status in ("active", "terminated"):
+        condition &= Employment.status == status
+    return condition
+
+
+ROW_COLUMNS = (Employment.id, Employment.start_date, Employment.end_date, Employment.status, Person.id_type,
+               Person.id_number, Person.name, Person.birth_date, Person.gender)
+
+
 def _page_rows(condition, page: int, with_total: bool) -> list:
     """One page of rows; `with_total` adds the number of matching rows to each (one scan for a search)."""
-    columns = [Employment.id, Employment.start_date, Employment.end_date, Employment.status, Person.id_type,
-               Person.id_number, Person.name, Person.birth_date, Person.gender]
+    columns = list(ROW_COLUMNS)
     if with_total:
         columns.append(fn.COUNT(Employment.id).over().alias("total"))
     return list(Employment.select(*columns).join(Person).where(condition).order_by(Person.name, Employment.id)
                 .paginate(page, PAGE_SIZE).objects())
+
+
+# The whole list (no search words) opens on every visit: its count and its pages with SQL built once per status.
+_LIST_COUNT = {status: Prepared(lambda employer_id, status=status: Employment.select(fn.COUNT(Employment.id))
+                                .where(_condition(employer_id, status)).tuples()) for status in STATUSES}
+_LIST_PAGE = {status: Prepared(lambda employer_id, limit, offset, status=status: Employment.select(*ROW_COLUMNS)
+                               .join(Person).where(_condition(employer_id, status))
+                               .order_by(Person.name, Employment.id).limit(limit).offset(offset).objects())
+              for status in STATUSES}
 
 
 def search(employer: Employer, query: str = "", status: str = "active", page: int = 1) -> Page:
@@ -72,20 +92,21 @@ def search(employer: Employer, query: str = "", status: str = "active", page: in
     Rows carry the employment's fields plus the person's `id_type`, `id_number`, `name`, `birth_date` and
     `gender` flattened onto them (cheap to build for a page of 20,000 employees).
     """
-    condition = (Employment.employer == employer) & (Employment.status != "pending")
-    if status in ("active", "terminated"):
-        condition &= Employment.status == status
+    status = status if status in STATUSES else "all"
     words = query.strip().upper()
-    rows = None
-    if words:  # a search scans anyway: count in the same query
-        condition &= Person.name.contains(words) | Person.id_number.startswith(words.replace("-", ""))
-        rows = _page_rows(condition, max(page, 1), with_total=True)
-        total = rows[0].total if rows else Employment.select().join(Person).where(condition).count()
-    else:  # the whole list: the count comes from the employer's index alone
-        total = Employment.select().where(condition).count()
+    if not words:  # the whole list: the count comes from the employer's index alone
+        total = _LIST_COUNT[status].first(employer.id)[0]
+        pages = max(1, -(-total // PAGE_SIZE))
+        page = min(max(page, 1), pages)
+        return Page(_LIST_PAGE[status](employer.id, PAGE_SIZE, (page - 1) * PAGE_SIZE), total, page, pages)
+    # a search scans anyway: count in the same query
+    condition = _condition(employer, status) & (Person.name.contains(words)
+                                                | Person.id_number.startswith(words.replace("-", "")))
+    rows = _page_rows(condition, max(page, 1), with_total=True)
+    total = rows[0].total if rows else Employment.select().join(Person).where(condition).count()
     pages = max(1, -(-total // PAGE_SIZE))
     requested, page = max(page, 1), min(max(page, 1), pages)
-    if rows is None or page != requested:
+    if page != requested:
         rows = _page_rows(condition, page, with_total=False)
     return Page(rows, total, page, pages)
 

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from core.errors import N_, NotFound
+from webapp.db import Prepared
 from webapp.models import BatchDocument, Employer, EmployerAccess, Employment, RegistrationBatch, User
 
 
@@ -22,6 +23,11 @@ def get_managed(user: User, employer_id: int) -> Employer:
 
 def registered(user: User):
     return managed(user).where(Employer.status == "registered")
+
+
+# Every employer page reads the account's registered employers (the switcher): built once, bound per request.
+registered_list = Prepared(registered)
+"""registered_list(user_id): the registered employers the account manages, by name (the switcher's choices)."""
 
 
 def find(query: str, limit: int = 50) -> list[Employer]:

@@ -6,9 +6,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from webapp.clock import utcnow
+from webapp.db import Prepared
 from webapp.models import AuthSession, User
 
 TOUCH_EVERY = timedelta(seconds=10)
+# Read on every logged-in request: SQL built once (webapp.db.Prepared), two small look-ups by unique keys.
+_session_by_hash = Prepared(lambda digest: AuthSession.select().where(AuthSession.token_hash == digest))
+_user_by_id = Prepared(lambda user_id: User.select().where(User.id == user_id))
 
 
 @dataclass(frozen=True)
@@ -35,7 +39,7 @@ def start(user: User, *, kiosk: bool, user_agent: str = "") -> str:
 def resolve(token: str, timeouts: Timeouts, now: datetime | None = None) -> AuthSession | None:
     """The live session for `token`, or None when unknown, revoked or timed out (then revoked)."""
     now = now or utcnow()
-    session = AuthSession.get_or_none(AuthSession.token_hash == _digest(token))
+    session = _session_by_hash.first(_digest(token))
     if session is None or session.revoked_at is not None:
         return None
     if now - session.created_at > timeouts.absolute:
@@ -44,17 +48,23 @@ def resolve(token: str, timeouts: Timeouts, now: datetime | None = None) -> Auth
     if now - session.last_seen_at > timeouts.idle_for(session):
         revoke(session, "idle", now)
         return None
+    user = _user_by_id.first(session.user_id)
+    if user is None:
+        return None
+    session.user = user
     if now - session.last_seen_at > TOUCH_EVERY:
         AuthSession.update(last_seen_at=now).where(AuthSession.id == session.id).execute()
         session.last_seen_at = now
     return session
 
 
+_previous_of = Prepared(lambda user_id, session_id: AuthSession.select(AuthSession.created_at).where(
+    (AuthSession.user == user_id) & (AuthSession.id != session_id)).order_by(AuthSession.created_at.desc()).limit(1))
+
+
 def previous_login(session: AuthSession) -> datetime | None:
     """When the user's session before this one began (the dashboard's "Previous login"), or None."""
-    earlier = (AuthSession.select(AuthSession.created_at)
-               .where((AuthSession.user == session.user_id) & (AuthSession.id != session.id))
-               .order_by(AuthSession.created_at.desc()).first())
+    earlier = _previous_of.first(session.user_id, session.id)
     return earlier.created_at if earlier else None
 
 

@@ -14,7 +14,7 @@ from webapp.clock import malaysia_today
 from webapp.forms.auth import PlainForm
 from webapp.forms.contributions import ConfirmForm, LineForm, MonthForm, UploadForm
 from webapp.i18n import translate_error
-from webapp.parsing import parse_month, parse_page
+from webapp.parsing import parse_id, parse_month, parse_page
 from webapp.rendering import go, render, wants_partial
 from webapp.services import acknowledgements, contributions, textfiles
 from webapp.tenancy import with_employer
@@ -147,6 +147,40 @@ def line(employer, submission_id: int, line_id: int):
     return render("contributions/employees.html", status=status, employer=employer, single=True,
                   scheme_name=SCHEME_NAMES[_scheme(submission)], figures=contributions.totals(submission),
                   form=PlainForm(), **context)
+
+
+@bp.post("/s/<int:submission_id>/same-as-last-month")
+@with_employer
+def same_as_last_month(employer, submission_id: int):
+    """SAME AS LAST MONTH: last month's salaries for everyone still without one (or for the page shown)."""
+    submission = _submission(employer, submission_id)
+    if not PlainForm().validate_on_submit():
+        abort(400)
+    chosen = [i for i in (parse_id(v) for v in request.form.getlist("line")) if i] or None
+    try:
+        count = contributions.same_as_last_month(submission, chosen)
+    except AssistError as exc:
+        flash(translate_error(exc), "error")
+    else:
+        flash(gettext("%(count)s salary(ies) taken from last month. Change the few that differ with the pencil.",
+                      count=count), "success")
+    return redirect(safe_next(request.form.get("back"), url_for("contributions.employees",
+                                                                 submission_id=submission.id)), 303)
+
+
+@bp.post("/s/<int:submission_id>/undo-same-as-last-month")
+@with_employer
+def undo_same_as_last_month(employer, submission_id: int):
+    submission = _submission(employer, submission_id)
+    if not PlainForm().validate_on_submit():
+        abort(400)
+    try:
+        count = contributions.undo_same_as_last_month(submission)
+    except AssistError as exc:
+        flash(translate_error(exc), "error")
+    else:
+        flash(gettext("Undone: %(count)s salary(ies) from last month are no longer counted.", count=count), "info")
+    return redirect(url_for("contributions.employees", submission_id=submission.id), 303)
 
 
 @bp.post("/s/<int:submission_id>/draft")
