@@ -258,6 +258,9 @@ def parse(data: bytes, layout: Layout) -> ParseResult:
     After MAX_ERRORS errors the rest of the file is not read; `unchecked` counts its lines.
     """
     records, errors, unchecked = [], [], 0
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or data[:400].count(b"\x00") > len(data[:400]) // 4:
+        return ParseResult([], [LineError(0, "", N_("the file is saved as UTF-16 (Notepad's \"Unicode\")"),
+                                          N_("a text file saved as ANSI or UTF-8"))])
     data = data.removeprefix(b"\xef\xbb\xbf").rstrip(b"\r\n\x1a")  # a DOS end-of-file mark (Ctrl-Z) too
     try:
         data.decode("utf-8")
@@ -296,8 +299,8 @@ def _format(column: Column, value) -> str:
     if column.kind == "date":
         return value.strftime("%d%m%Y") if value else " " * column.width
     text = "" if value is None else str(value)
-    if column.kind == "name":
-        text = text.upper()
+    if column.kind == "name":  # capitals, letter for letter: "ß".upper() is "SS", which would lengthen the name
+        text = "".join(c.upper() if len(c.upper()) == 1 else c for c in text)
     if len(text) > column.width:
         raise ValueError(f"{column.attribute} is longer than {column.width} characters")
     return text.ljust(column.width)

@@ -175,6 +175,9 @@ class Employer(BaseModel):
     created_by = ForeignKeyField(User, backref="+", on_delete="RESTRICT")
     created_at = DateTimeField(default=utcnow)
     registered_at = DateTimeField(null=True)
+    # SALARY SPREADSHEET: the headings of the columns chosen last time, offered again next month
+    sheet_id_column = CharField(max_length=100, null=True)
+    sheet_wages_column = CharField(max_length=100, null=True)
 
 
 # A business registration (or an individual's identity) number is registered once; drafts may repeat.
@@ -356,12 +359,11 @@ class Acknowledgement(BaseModel):
 
 
 # One bill per employer, month and act: at most one live (not cancelled) regular ACR and ECR, whether it was
-# Monthly or Arrears, and one live SHORT top-up of each. Cancelling frees the month again.
-_LIVE = Acknowledgement.status != "cancelled"
+# Monthly or Arrears. Cancelling frees the month again. SHORT top-ups may follow one another (each charges
+# the difference with everything still live); their drafts are one at a time (submission_open_short_unique).
 Acknowledgement.add_index(Acknowledgement.employer, Acknowledgement.month, Acknowledgement.kind, unique=True,
-                          where=_LIVE & (Acknowledgement.type != "short"), name="acknowledgement_live_bill")
-Acknowledgement.add_index(Acknowledgement.employer, Acknowledgement.month, Acknowledgement.kind, unique=True,
-                          where=_LIVE & (Acknowledgement.type == "short"), name="acknowledgement_live_short")
+                          where=(Acknowledgement.status != "cancelled") & (Acknowledgement.type != "short"),
+                          name="acknowledgement_live_bill")
 
 
 class OutboxAttachment(BaseModel):

@@ -95,3 +95,31 @@ def text_file_to_preview(count: int = 10_000) -> float:
     assert response.status_code == 303, response.get_data(as_text=True)[:2000]
     client.get(response.headers["Location"])
     return time.perf_counter() - start
+
+
+def spreadsheet_to_preview(count: int = 5000) -> tuple[float, float]:
+    """Seconds from uploading a 5,000-row spreadsheet (Excel, then CSV) to its preview page."""
+    from openpyxl import Workbook
+
+    client, token = _client(count)
+    submission_id = _open(client, token)
+    rows = [["No. KP", "Nama", "Gaji"]] + [[f"{800101140000 + n}", f"PEKERJA {n:05d}", 1500 + n % 3000]
+                                           for n in range(count)]
+    book = Workbook()
+    for row in rows:
+        book.active.append(row)
+    excel = io.BytesIO()
+    book.save(excel)
+    csv_data = "\n".join(",".join(str(cell) for cell in row) for row in rows).encode()
+    timings = []
+    for data, name in ((excel.getvalue(), "gaji.xlsx"), (csv_data, "gaji.csv")):
+        body, length, boundary = stream_encode_multipart(
+            {"csrf_token": token, "file": FileStorage(io.BytesIO(data), filename=name)}, use_tempfile=False)
+        start = time.perf_counter()
+        response = client.post(f"/contribution/s/{submission_id}/spreadsheet", input_stream=body,
+                               content_length=length, content_type=f"multipart/form-data; boundary={boundary}")
+        assert response.status_code == 303, response.get_data(as_text=True)[:2000]
+        preview = client.get(response.headers["Location"])
+        timings.append(time.perf_counter() - start)
+        assert 'id="sheet-problems">0<' in preview.get_data(as_text=True)
+    return timings[0], timings[1]

@@ -260,3 +260,16 @@ def test_export_pads_names_by_characters():
     record = Record(employer_code=CODE, id_number="1", name="JOSÉ", month=OCT_2024, amount=D("43.90"))
     text = generate([record], Layout.SOCSO).decode("utf-8")
     assert len(text.rstrip("\r\n")) == 223 and text[44:48] == "JOSÉ"
+
+
+def test_a_utf16_file_gets_one_clear_error_not_an_error_per_line():
+    result = parse(("\ufeff" + SOCSO_SAMPLE + "\r\n").encode("utf-16-le"), Layout.SOCSO)
+    assert len(result.errors) == 1 and "UTF-16" in str(result.errors[0])
+    assert len(parse((SOCSO_SAMPLE + "\r\n").encode("utf-16-le"), Layout.SOCSO).errors) == 1  # without its BOM
+
+
+def test_export_keeps_a_long_name_with_sharp_s_in_its_field():
+    name = ("STRAßE " * 30)[:150]
+    record = Record(employer_code=CODE, id_number="1", name=name, month=OCT_2024, amount=D("43.90"))
+    line = generate([record], Layout.SOCSO).decode("utf-8").rstrip("\r\n")
+    assert len(line) == 223 and "ß" in line

@@ -125,7 +125,7 @@ def test_a_file_that_leaves_employees_out_lists_them_for_the_employer_to_decide(
         data = file_of(employer, Layout.SOCSO, OCT, {"ALI": "58.55", "BAKAR": "39.05"})
         draft = textfiles.to_draft(employer, user, "socso", textfiles.check_upload(employer, "socso", data, TODAY),
                                    TODAY)
-        assert textfiles.file_counts(draft) == {"in_file": 2, "left_out": 2}
+        assert textfiles.file_counts(draft) == {"in_file": 2, "left_out": 2, "undecided": 2}
         left_out = {line.employment.person.name: line for line in textfiles.left_out(draft)}
         assert set(left_out) == {"CHONG", "EKO"} and left_out["EKO"].wages == 150000  # kept from the draft
         with pytest.raises(ValidationError, match="not in the text file"):

@@ -148,7 +148,7 @@ def test_the_preview_lists_employees_the_file_left_out_and_takes_a_choice(client
     saved = post(client, f"/contribution/s/{submission.id}/preview", {f"choice-{line.id}": "no_wages"})
     assert saved.status_code == 303
     after = client.get(saved.headers["Location"]).get_data(as_text=True)
-    assert 'id="left-out-count">0<' in after and 'id="left-out"' not in after
+    assert 'id="left-out-count">1<' in after and 'id="left-out"' not in after  # the file still left one out
     done = post(client, f"/contribution/s/{submission.id}/complete", {})
     assert done.headers["Location"].endswith("/summary")
 
@@ -169,3 +169,30 @@ def test_same_as_last_month_then_undo_through_the_pages(client):  # noqa: F811
     assert only.status_code == 303
     assert SubmissionLine.select().where((SubmissionLine.submission == submission_id)
                                          & SubmissionLine.wages.is_null(False)).count() == 1
+
+
+def test_a_month_sent_as_a_socso_only_file_is_not_offered_as_a_combined_download(client):  # noqa: F811
+    code = Employer.get().code
+    line = code + " " * 20 + "901225085344" + "SITI AMINAH".ljust(150) + "102024" + "00000000004390" + " " * 9
+    accepted = upload(client, (line + "\r\n").encode(), scheme="socso")
+    submission = Submission.get()
+    for other in SubmissionLine.select().where(SubmissionLine.in_file == False):  # noqa: E712
+        post(client, f"/contribution/s/{submission.id}/preview", {f"choice-{other.id}": "no_wages"})
+    assert accepted.status_code == 303
+    post(client, f"/contribution/s/{submission.id}/complete", {})
+    token = Submission.get_by_id(submission.id).confirm_token
+    post(client, f"/contribution/s/{submission.id}/confirm", {"token": token})
+    page = client.get(f"/contribution/s/{submission.id}/acknowledgement").get_data(as_text=True)
+    assert "export/socso.txt" in page and "export/combined.txt" not in page
+    refused = client.get(f"/contribution/s/{submission.id}/export/combined.txt")
+    assert refused.status_code == 303
+    assert "cannot be downloaded in that layout" in client.get(refused.headers["Location"]).get_data(as_text=True)
+
+
+def test_save_draft_and_the_pencil_after_the_list_changed_say_what_happened(client):  # noqa: F811
+    submission_id = confirmed_month(client, "2024-10")
+    saved = post(client, f"/contribution/s/{submission_id}/draft", {})
+    assert "already submitted" in client.get(saved.headers["Location"]).get_data(as_text=True)
+    draft_id = open_month(client, "2024-11")
+    gone = edit(client, draft_id, 999_999, "2000")
+    assert gone.status_code == 409 and "Reload the page" in gone.get_data(as_text=True)

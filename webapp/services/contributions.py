@@ -24,7 +24,7 @@ from webapp.models import (
     User,
 )
 from webapp.services import counters, drafts
-from webapp.services.drafts import SHARES, employments_in, line_status  # noqa: F401 - the service API
+from webapp.services.drafts import ACT_SHARES, SHARES, employments_in, line_status  # noqa: F401 - the service API
 from webapp.services.employees import coverage_now
 
 SCHEMES = {"combined": (True, True), "socso": (True, False), "eis": (False, True)}
@@ -117,7 +117,6 @@ def _schemes_due(employer: Employer, month: date, short: bool, wanted: set[str])
         if not due:
             raise ValidationError(N_("Nothing was submitted for %(month)s yet: use ARREARS CONTRIBUTION."),
                                   field="month", month=month.strftime("%m/%Y"))
-        due -= live_acts(employer, month, short=True)
     else:
         due = wanted - regular
     if not due:
@@ -182,7 +181,9 @@ def claim_draft(submission: Submission, status: str = "draft") -> None:
     The check and the write are one conditional UPDATE, so a pencil save or COMPLETE racing CONFIRM in
     another tab can never set a confirmed submission back to draft.
     """
-    changed = Submission.update(status=status).where(
+    # A new one-time token each time: a summary page shown before this change can no longer CONFIRM
+    # figures it did not show (the other tab's edit or COMPLETE).
+    changed = Submission.update(status=status, confirm_token=secrets.token_urlsafe(32)).where(
         (Submission.id == submission.id) & Submission.status.in_(("draft", "complete"))).execute()
     if not changed:
         raise NotAllowed(N_("This contribution was already submitted."))
@@ -210,15 +211,20 @@ def update_line(submission: Submission, line_id: int, status: str, wages) -> Sub
 
 
 def _declared(employer: Employer, month: date, exclude: int) -> dict[int, dict]:
-    """Per employment: the highest wages and the shares already submitted (confirmed) for this month."""
+    """Per employment: the highest wages and the shares already declared for this month, counting each act's
+    shares only from submissions whose ACR (SOCSO, SKBBK) or ECR (EIS) is still live (not cancelled)."""
+    live: dict[int, set[str]] = {}
+    for ack in Acknowledgement.select(Acknowledgement.submission, Acknowledgement.kind).where(
+            (Acknowledgement.employer == employer) & (Acknowledgement.month == month)
+            & (Acknowledgement.status != "cancelled") & (Acknowledgement.submission != exclude)):
+        live.setdefault(ack.submission_id, set()).add(ack.kind)
     found: dict[int, dict] = {}
-    for line in (SubmissionLine.select().join(Submission)
-                 .where((Submission.employer == employer) & (Submission.month == month)
-                        & (Submission.status == "confirmed") & (Submission.id != exclude))):
+    for line in SubmissionLine.select().where(SubmissionLine.submission.in_(list(live))):
         entry = found.setdefault(line.employment_id, {"wages": None, **dict.fromkeys(SHARES, 0)})
         entry["wages"] = max(entry["wages"] or 0, line.wages or 0) if line.wages is not None else entry["wages"]
-        for name in SHARES:
-            entry[name] += getattr(line, name)
+        for kind in live[line.submission_id]:
+            for name in ACT_SHARES[kind]:
+                entry[name] += getattr(line, name)
     return found
 
 
@@ -307,35 +313,51 @@ def complete(submission: Submission) -> Totals:
     The lines follow the month's employments first. Returns the totals, so the page can say when nothing
     is due (a nil return).
     """
-    with locked():
+    with locked():  # refusals are raised after the commit, so the lines keep following registrations
         if Submission.select(Submission.status).where(Submission.id == submission.id).scalar() in (
                 "draft", "complete"):
             drafts.follow(submission)
-        states = [rules.LineState(line.employment.person.name, line.status,
-                                  None if line.wages is None else from_sen(line.wages),
-                                  from_sen(line.socso_employer + line.socso_employee + line.eis_employer
-                                           + line.eis_employee))
-                  for line in lines(submission, 1, 1_000_000)]
-        left_out = SubmissionLine.select().where((SubmissionLine.submission == submission)
-                                                 & (SubmissionLine.in_file == False)).count()  # noqa: E712
-        if left_out:
-            raise ValidationError(N_("%(count)s employee(s) were not in the text file: choose what to do for them "
-                                     "on the preview first."), count=left_out)
-        missing = rules.incomplete(states)
-        if missing:
-            shown = ", ".join(missing[:5]) + (f" (+{len(missing) - 5})" if len(missing) > 5 else "")
-            raise ValidationError(N_("Enter the salary, or a status, for: %(names)s."), names=shown)
-        claim_draft(submission, "complete")
-        return totals(submission)
+        refusal = _incomplete(submission)
+        if refusal is None:
+            claim_draft(submission, "complete")
+            figures = totals(submission)
+            if submission.type == "short" and figures.nil:
+                refusal = ValidationError(N_("Nothing to top up: no salary is higher than declared before. Enter "
+                                             "the wages that were too low."))
+                Submission.update(status="draft").where(Submission.id == submission.id).execute()
+    if refusal is not None:
+        raise refusal
+    return figures
+
+
+def _incomplete(submission: Submission) -> ValidationError | None:
+    """Why COMPLETE cannot go on: employees left out of a text file, or without wages nor a status."""
+    left_out = SubmissionLine.select().where((SubmissionLine.submission == submission)
+                                             & (SubmissionLine.in_file == False)).count()  # noqa: E712
+    if left_out:
+        return ValidationError(N_("%(count)s employee(s) were not in the text file: choose what to do for them on "
+                                  "the preview first."), count=left_out)
+    states = [rules.LineState(line.employment.person.name, line.status,
+                              None if line.wages is None else from_sen(line.wages),
+                              from_sen(line.socso_employer + line.socso_employee + line.eis_employer
+                                       + line.eis_employee))
+              for line in lines(submission, 1, 1_000_000)]
+    missing = rules.incomplete(states)
+    if missing:
+        shown = ", ".join(missing[:5]) + (f" (+{len(missing) - 5})" if len(missing) > 5 else "")
+        return ValidationError(N_("Enter the salary, or a status, for: %(names)s."), names=shown)
+    return None
 
 
 def confirm(submission: Submission, token: str) -> list[Acknowledgement]:
     """CONFIRM: the ACR and/or ECR, exactly once however often it is pressed (token + unique index).
 
-    A scheme whose total is RM 0.00 gets a nil return (status "nil", no number) instead of a bill. A
-    regular submission is Monthly or Arrears by the day it is confirmed (core.contributions.regular_type).
+    A scheme whose total is RM 0.00 gets a nil return (status "nil", no number) instead of a bill; a SHORT
+    top-up issues nothing for an act with no difference. A regular submission is Monthly or Arrears by the
+    day it is confirmed (core.contributions.regular_type). An employee registered or terminated since
+    COMPLETE sends the submission back to draft: CONFIRM bills only what the summary showed.
     """
-    with locked():
+    with locked():  # a refusal for changed employees is raised after the commit, keeping the followed lines
         current = for_update(Submission.select().where(Submission.id == submission.id)).get()
         if current.status == "confirmed":
             return list(current.acknowledgements.order_by(Acknowledgement.kind))
@@ -343,27 +365,38 @@ def confirm(submission: Submission, token: str) -> list[Acknowledgement]:
             raise Conflict(N_("This page is out of date. Open the contribution again and press SUBMIT."))
         if current.status != "complete":
             raise NotAllowed(N_("Press COMPLETE before you submit."))
-        figures = totals(current)
-        now = utcnow()
-        issued_on = (now + MALAYSIA).date()
-        type_ = "short" if current.type == "short" else rules.regular_type(current.month, issued_on)
-        issued = []
-        for kind, wanted, amount, employees in (("ACR", current.with_socso, figures.socso, figures.socso_employees),
-                                                ("ECR", current.with_eis, figures.eis, figures.eis_employees)):
-            if not wanted:
-                continue
-            number = (acknowledgement_number(kind, issued_on, counters.next_value(f"{kind}-{issued_on.year}"))
-                      if amount else None)
-            try:
-                with database.atomic():
-                    issued.append(Acknowledgement.create(
-                        number=number, kind=kind, submission=current, employer=current.employer_id,
-                        month=current.month, type=type_, medium=current.medium, employees=employees,
-                        amount=amount, status="unpaid" if amount else "nil"))
-            except IntegrityError:
-                raise Conflict(ALREADY_SUBMITTED, month=current.month.strftime("%m/%Y")) from None
-        Submission.update(status="confirmed", confirmed_at=now, type=type_,
-                          confirm_token=secrets.token_urlsafe(32)).where(Submission.id == current.id).execute()
+        changed = drafts.follow(current)
+        if not changed:
+            issued = _issue(current)
+    if changed:
+        raise Conflict(N_("Your employees changed since COMPLETE (a registration or a termination). Check the month "
+                          "and press COMPLETE again."))
+    return issued
+
+
+def _issue(current: Submission) -> list[Acknowledgement]:
+    """The ACR/ECR (or nil returns) of a completed submission, inside CONFIRM's locked transaction."""
+    figures = totals(current)
+    now = utcnow()
+    issued_on = (now + MALAYSIA).date()
+    type_ = "short" if current.type == "short" else rules.regular_type(current.month, issued_on)
+    issued = []
+    for kind, wanted, amount, employees in (("ACR", current.with_socso, figures.socso, figures.socso_employees),
+                                            ("ECR", current.with_eis, figures.eis, figures.eis_employees)):
+        if not wanted or (type_ == "short" and not amount):
+            continue
+        number = (acknowledgement_number(kind, issued_on, counters.next_value(f"{kind}-{issued_on.year}"))
+                  if amount else None)
+        try:
+            with database.atomic():
+                issued.append(Acknowledgement.create(
+                    number=number, kind=kind, submission=current, employer=current.employer_id,
+                    month=current.month, type=type_, medium=current.medium, employees=employees,
+                    amount=amount, status="unpaid" if amount else "nil"))
+        except IntegrityError:
+            raise Conflict(ALREADY_SUBMITTED, month=current.month.strftime("%m/%Y")) from None
+    Submission.update(status="confirmed", confirmed_at=now, type=type_,
+                      confirm_token=secrets.token_urlsafe(32)).where(Submission.id == current.id).execute()
     return issued
 
 
@@ -380,6 +413,13 @@ def cancel(employer: Employer, numbers: list[str]) -> list[Acknowledgement]:
             raise NotAllowed(N_("A paid ACR or ECR cannot be cancelled."))
         if any(a.status != "unpaid" for a in chosen):
             raise NotFound(N_("No such ACR or ECR."))
+        for ack in chosen:
+            if ack.type != "short" and ack.number and Acknowledgement.select().where(
+                    (Acknowledgement.employer == employer) & (Acknowledgement.month == ack.month)
+                    & (Acknowledgement.kind == ack.kind) & (Acknowledgement.type == "short")
+                    & (Acknowledgement.status != "cancelled")).exists():
+                raise NotAllowed(N_("%(number)s has a SHORT CONTRIBUTION on top of it: cancel that one first."),
+                                 number=ack.number)
         now = utcnow()
         for ack in chosen:
             Acknowledgement.update(status="cancelled", cancelled_at=now).where(

@@ -26,6 +26,7 @@ from webapp.models import Employer, Employment, Person, Submission, SubmissionLi
 from webapp.services.employees import coverage_now, first_eis_on
 
 SHARES = ("socso_employer", "socso_employee", "eis_employer", "eis_employee", "skbbk_employee")
+ACT_SHARES = {"ACR": ("socso_employer", "socso_employee", "skbbk_employee"), "ECR": ("eis_employer", "eis_employee")}
 LINE_COLUMNS = ("submission_id", "employment_id", "position", "status", "wages", *SHARES, "in_file", "carried_wages",
                 "carried_from", "carried_accepted")
 
@@ -125,6 +126,9 @@ def build(submission: Submission, employer: Employer, *, declared: dict | None =
             line["wages"] = declared.get(employment.id, {}).get("wages")
         elif fill is not None:
             line.update(fill(employment, previous.get(employment.id)))
+            for kind, wanted in (("ACR", submission.with_socso), ("ECR", submission.with_eis)):
+                if not wanted:  # an act already billed for the month: the file's shares for it are not this bill's
+                    line.update(dict.fromkeys(ACT_SHARES[kind], 0))
         elif employment.id in earlier:
             before = earlier[employment.id]
             line.update(status=_registered_status(employment, month, before.status), wages=before.wages,

@@ -123,11 +123,13 @@ def left_out(submission: Submission) -> list[SubmissionLine]:
 
 
 def file_counts(submission: Submission) -> dict:
-    """What the file held: its lines (matched employees) and the employees it left out."""
+    """What the file held: its lines (matched employees), the employees of the month it left out, and how
+    many of those still wait for the employer's choice."""
     count = fn.COUNT(SubmissionLine.id)
     rows = dict(SubmissionLine.select(SubmissionLine.in_file, count).where(SubmissionLine.submission == submission)
                 .group_by(SubmissionLine.in_file).tuples())
-    return {"in_file": rows.get(True, 0), "left_out": rows.get(False, 0)}
+    return {"in_file": rows.get(True, 0), "left_out": sum(rows.values()) - rows.get(True, 0),
+            "undecided": rows.get(False, 0)}
 
 
 def decide_left_out(submission: Submission, decisions: dict[int, str]) -> int:
@@ -156,8 +158,22 @@ def decide_left_out(submission: Submission, decisions: dict[int, str]) -> int:
     return len(waiting)
 
 
+def export_layouts(submission: Submission) -> list[str]:
+    """The layouts a submitted month can be downloaded in: SOCSO-only and EIS-only for the acts it declared,
+    and SOCSO + EIS only when it declared wages (a month sent as a 223 file has amounts without wages)."""
+    layouts = [name for name, wanted in (("socso", submission.with_socso), ("eis", submission.with_eis)) if wanted]
+    paid_without_wages = SubmissionLine.select().where(
+        (SubmissionLine.submission == submission) & SubmissionLine.wages.is_null()
+        & ((SubmissionLine.socso_employer + SubmissionLine.socso_employee + SubmissionLine.eis_employer
+            + SubmissionLine.eis_employee + SubmissionLine.skbbk_employee) > 0)).exists()
+    return layouts if paid_without_wages else ["combined", *layouts]
+
+
 def export(submission: Submission, layout: Layout) -> bytes:
-    """A submitted month as a text file (zero-filled, CRLF) in the layout asked for."""
+    """A submitted month as a text file (zero-filled, CRLF) in the layout asked for (one of export_layouts)."""
+    if layout.value not in export_layouts(submission):
+        raise ValidationError(N_("This month cannot be downloaded in that layout: it was declared without wages, "
+                                 "or without that scheme. Use the layouts offered on the page."))
     employer = submission.employer
     records = []
     for line in contributions.lines(submission, 1, 1_000_000):

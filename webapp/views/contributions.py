@@ -11,12 +11,13 @@ from jinja2_fragments.flask import render_blocks
 from core.contributions import LINE_STATUSES, TYPES
 from core.errors import AssistError, NotFound
 from webapp.clock import malaysia_today
+from webapp.errors import render_error
 from webapp.forms.auth import PlainForm
 from webapp.forms.contributions import ConfirmForm, LineForm, MonthForm, UploadForm
 from webapp.i18n import translate_error
 from webapp.parsing import parse_id, parse_month, parse_page
-from webapp.rendering import go, render, wants_partial
-from webapp.services import acknowledgements, contributions, textfiles
+from webapp.rendering import form_errors, go, render, wants_partial
+from webapp.services import acknowledgements, contributions, spreadsheets, textfiles
 from webapp.tenancy import with_employer
 from webapp.views import safe_next
 from webapp.views.files import attachment
@@ -120,6 +121,10 @@ def line(employer, submission_id: int, line_id: int):
     try:
         row = contributions.line_for(submission, line_id)
     except NotFound:
+        if submission.status in ("draft", "complete"):  # the lines were rebuilt (a text file in another tab)
+            return render_error(409, gettext("The list of employees changed"), gettext(
+                "A text file was uploaded for this month in another tab or device, so this list is out of date. "
+                "Reload the page; what you typed here was not saved."))
         abort(404)
     form = LineForm(data={"status": row.status, "wages": "" if row.wages is None else f"{row.wages / 100:.2f}"})
     back = safe_next(request.form.get("back") or urlsplit(request.referrer or "")._replace(
@@ -187,7 +192,9 @@ def undo_same_as_last_month(employer, submission_id: int):
 @with_employer
 def save_draft(employer, submission_id: int):
     submission = _submission(employer, submission_id)
-    if PlainForm().validate_on_submit():
+    if submission.status not in ("draft", "complete"):
+        flash(gettext("This contribution was already submitted."), "error")
+    elif PlainForm().validate_on_submit():
         flash(gettext("Draft saved. You can come back to it from the pending list, on any device."), "success")
     return redirect(url_for("contributions.employees", submission_id=submission.id), 303)
 
@@ -199,13 +206,10 @@ def complete(employer, submission_id: int):
     if not PlainForm().validate_on_submit():
         abort(400)
     try:
-        figures = contributions.complete(submission)
+        contributions.complete(submission)  # a nil return is said on the summary page
     except AssistError as exc:
         flash(translate_error(exc), "error")
         return redirect(url_for("contributions.employees", submission_id=submission.id), 303)
-    if figures.nil:
-        flash(gettext("No contribution is due for %(month)s: no employee has wages. SUBMIT records a nil return; "
-                      "no ACR/ECR is issued.", month=submission.month.strftime("%m/%Y")), "info")
     return redirect(url_for("contributions.summary", submission_id=submission.id), 303)
 
 
@@ -242,7 +246,8 @@ def acknowledgement(employer, submission_id: int):
     issued = contributions.issued(submission)
     if not issued:
         return redirect(url_for("contributions.employees", submission_id=submission.id), 303)
-    return render("contributions/acknowledgement.html", employer=employer, submission=submission, issued=issued)
+    return render("contributions/acknowledgement.html", employer=employer, submission=submission, issued=issued,
+                  layouts=textfiles.export_layouts(submission))
 
 
 @bp.get("/ack/<number>.pdf")
@@ -318,6 +323,56 @@ def export(employer, submission_id: int, layout: str):
     submission = _submission(employer, submission_id)
     if submission.status != "confirmed":
         abort(404)
-    body = textfiles.export(submission, textfiles.LAYOUT_OF[layout])
+    try:
+        body = textfiles.export(submission, textfiles.LAYOUT_OF[layout])
+    except AssistError as exc:
+        flash(translate_error(exc), "error")
+        return redirect(url_for("contributions.acknowledgement", submission_id=submission.id), 303)
     name = f"{layout.upper()}_{employer.code}_{submission.month:%m%Y}.txt"
     return attachment(body, "text/plain", name)
+
+
+@bp.route("/s/<int:submission_id>/spreadsheet", methods=["GET", "POST"])
+@with_employer
+def spreadsheet(employer, submission_id: int):
+    """SALARY SPREADSHEET: upload a CSV or XLSX of this month's wages (step 1 of 2)."""
+    submission = _submission(employer, submission_id)
+    form = UploadForm()
+    if form.validate_on_submit():
+        data = form.file.data.read(current_app.config["MAX_CONTENT_LENGTH"])
+        try:
+            token, _ = spreadsheets.keep(data, form.file.data.filename or "", current_app.config["INSTANCE_DIR"])
+        except AssistError as exc:
+            form.file.errors.append(translate_error(exc))
+        else:
+            return go(url_for("contributions.spreadsheet_preview", submission_id=submission.id, token=token))
+    return render("contributions/spreadsheet.html", "upload", form_errors(form), employer=employer,
+                  submission=submission, form=form, shown=None)
+
+
+@bp.route("/s/<int:submission_id>/spreadsheet/<token>", methods=["GET", "POST"])
+@with_employer
+def spreadsheet_preview(employer, submission_id: int, token: str):
+    """Step 2: the columns (remembered from last time, or guessed) and each row matched or explained; then
+    put it into the draft."""
+    submission = _submission(employer, submission_id)
+    try:
+        sheet = spreadsheets.kept(token, current_app.config["INSTANCE_DIR"])
+    except NotFound:
+        flash(gettext("This spreadsheet is no longer here: upload it again."), "error")
+        return redirect(url_for("contributions.spreadsheet", submission_id=submission.id), 303)
+    guessed = spreadsheets.default_columns(employer, sheet)
+    id_column = parse_page(request.values.get("id"), guessed[0] + 1) - 1
+    wage_column = parse_page(request.values.get("wages"), guessed[1] + 1) - 1
+    error = None
+    try:
+        if request.method == "POST" and PlainForm().validate_on_submit():
+            count = spreadsheets.apply(submission, token, id_column, wage_column, current_app.config["INSTANCE_DIR"])
+            flash(gettext("%(count)s salary(ies) from the spreadsheet are in the draft.", count=count), "success")
+            return go(url_for("contributions.employees", submission_id=submission.id))
+        shown = spreadsheets.preview(submission, sheet, id_column, wage_column)
+    except AssistError as exc:
+        error, shown = translate_error(exc), None
+    return render("contributions/spreadsheet.html", "choose", 422 if error else 200, employer=employer,
+                  submission=submission, sheet=sheet, token=token, id_column=id_column, wage_column=wage_column,
+                  shown=shown, error=error, form=PlainForm())

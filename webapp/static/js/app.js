@@ -1,7 +1,9 @@
 /* ASSIST: the only script of our own (no inline script, strict CSP).
    1. Sends the CSRF token from <meta name="csrf-token"> with every htmx request.
    2. Plain forms disable their buttons once sent (slow links: no second submission).
-   3. Idle warning: one minute before the session's idle timeout a banner counts down; at zero the page
+   3. A save that does not reach the server (a dropped mobile link) says so where it was made: elements with
+      [data-save-failed] inside the form's row are shown, and the values typed stay for a retry.
+   4. Idle warning: one minute before the session's idle timeout a banner counts down; at zero the page
       logs out by submitting the LOGOUT form. Any request to the server restarts the clock. */
 (function () {
   "use strict";
@@ -18,6 +20,20 @@
       bar.value = Math.round(event.detail.loaded / event.detail.total * 100);
     }
   });
+
+  /* A save that did not arrive: htmx swaps nothing, so the typed values stay; say "not saved, retry". */
+  function saveNotice(event, show) {
+    var elt = event.detail.elt;
+    var place = elt && elt.closest && (elt.closest("tr") || elt.closest(".card") || elt);
+    if (!place) { return; }
+    place.querySelectorAll("[data-save-failed]").forEach(function (notice) { notice.hidden = !show; });
+  }
+  document.addEventListener("htmx:sendError", function (event) { saveNotice(event, true); });
+  document.addEventListener("htmx:timeout", function (event) { saveNotice(event, true); });
+  document.addEventListener("htmx:responseError", function (event) {
+    if (event.detail.xhr && event.detail.xhr.status >= 500) { saveNotice(event, true); }
+  });
+  document.addEventListener("htmx:beforeRequest", function (event) { saveNotice(event, false); });
 
   /* Plain forms (not htmx) on a slow link: once sent, their buttons wait for the answer, so a second tap
      does not send the form again (htmx actions do the same with hx-disabled-elt). */
