@@ -79,10 +79,11 @@ def register_blueprints(app: Flask) -> None:
         portal_id,
         public,
         registration,
+        team,
     )
 
     for module in (public, auth, portal_id, officer, officer_employers, employer, calculator, registration,
-                   employees, contributions, payment):
+                   employees, contributions, payment, team):
         app.register_blueprint(module.bp)
 
 

@@ -5,6 +5,7 @@ Paying them (FPX, EFT, direct debit, bank counter) is the payments module's work
 
 from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_babel import gettext
+from flask_login import current_user
 
 from core.errors import N_, AssistError
 from webapp.forms.auth import PlainForm
@@ -37,7 +38,7 @@ def cancel(employer, submission_id: int):
     error = None
     if form.validate_on_submit():
         try:
-            contributions.cancel(employer, request.form.getlist("which"))
+            contributions.cancel(employer, request.form.getlist("which"), by=current_user._get_current_object())
         except AssistError as exc:
             error = translate_error(exc)
         else:
