@@ -73,6 +73,10 @@ class Schedule:
         """The row for `wages` (> 0): upper bounds are inclusive, so RM2,000.00 is in 1,900-2,000."""
         return self.bands[bisect_left(self.uppers, wages)]
 
+    def band_number(self, wages: Decimal) -> int:
+        """The row of `wages` (> 0) in the printed table, counting from 1 (for "how is this amount made?")."""
+        return bisect_left(self.uppers, wages) + 1
+
 
 def _read_band(row: dict) -> Band:
     amount = {key: Decimal(value) for key, value in row.items() if key not in ("wages_exceed", "not_exceed")}

@@ -18,8 +18,8 @@ from webapp import create_app
 from webapp.cli import apply_migrations
 from webapp.clock import utcnow
 from webapp.db import database, is_postgres
-from webapp.models import ALL_MODELS, User
-from webapp.payment_models import APPEND_ONLY_SQLITE, GatewayMessage
+from webapp.models import ALL_MODELS, AuditEvent, User
+from webapp.payment_models import GatewayMessage
 from webapp.services import hashing
 
 PASSWORD = "correct horse battery staple"
@@ -127,24 +127,28 @@ def _clean_store(request):
         return
     with database.connection_context():
         for model in reversed(ALL_MODELS):
-            if model is GatewayMessage:
-                purge_gateway_messages()
+            if model in APPEND_ONLY:
+                purge_append_only(model)
             else:
                 model.delete().execute()
     request.getfixturevalue("smtp").clear()
 
 
-def purge_gateway_messages():
-    """Empty the append-only table between tests: its triggers refuse DELETE, so they are lifted for it
-    (the portal itself has no way to delete a gateway message)."""
+APPEND_ONLY = (AuditEvent, GatewayMessage)
+
+
+def purge_append_only(model):
+    """Empty an append-only table between tests: its triggers refuse DELETE, so they are lifted for it (the
+    portal itself has no way to delete such rows)."""
+    table = model._meta.table_name
     if is_postgres():
-        database.execute_sql("TRUNCATE gateway_message")  # row triggers do not fire on TRUNCATE
+        database.execute_sql(f'TRUNCATE "{table}"')  # row triggers do not fire on TRUNCATE
         return
     with database.atomic():
-        database.execute_sql("DROP TRIGGER IF EXISTS gateway_message_no_delete")
-        GatewayMessage.delete().execute()
-        for statement in APPEND_ONLY_SQLITE:
-            database.execute_sql(statement)
+        database.execute_sql(f"DROP TRIGGER IF EXISTS {table}_no_delete")
+        model.delete().execute()
+        database.execute_sql(f"CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table} "
+                             f"BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END")
 
 
 @pytest.fixture

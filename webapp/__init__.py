@@ -84,10 +84,11 @@ def register_blueprints(app: Flask) -> None:
         portal_id,
         public,
         registration,
+        team,
     )
 
     for module in (public, auth, portal_id, officer, officer_employers, officer_payments, employer, calculator,
-                   registration, employees, contributions, payment, fpx_payment, fpx):
+                   registration, employees, contributions, payment, fpx_payment, fpx, team):
         app.register_blueprint(module.bp)
 
 

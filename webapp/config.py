@@ -76,6 +76,8 @@ def from_environment(overrides: dict | None = None) -> dict:
         # Reminders before the 15th and after it: a thread in the web process, or `send-reminders --loop`.
         "REMINDER_WORKER": _bool("REMINDER_WORKER", True),
         "REMINDER_POLL_SECONDS": float(os.environ.get("REMINDER_POLL_SECONDS", "3600")),
+        # /help's search: "auto" (SQLite FTS5 in memory when Python's sqlite3 has it), "fts5" or "plain".
+        "HELP_SEARCH": os.environ.get("HELP_SEARCH", "auto"),
         # Password hashing: argon2id, RFC 9106 low-memory profile unless tests ask for the cheapest.
         "ARGON2_PROFILE": os.environ.get("ARGON2_PROFILE", "RFC_9106_LOW_MEMORY"),
         # At most this many hashes at once (64 MiB and a core each); a login waits its turn. 0: the cores.

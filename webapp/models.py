@@ -22,6 +22,15 @@ from webapp.clock import utcnow
 from webapp.db import database
 
 
+def one_of(column: str, values) -> Check:
+    """A CHECK that `column` holds one of `values` (the database refuses anything else)."""
+    return Check(f"{column} IN ({', '.join(repr(v) for v in values)})")
+
+
+def not_negative(column: str) -> Check:
+    return Check(f"{column} >= 0")
+
+
 class BaseModel(Model):
     class Meta:
         database = database
@@ -185,14 +194,34 @@ Employer.add_index(Employer.kind, Employer.registration_number, unique=True, whe
                    name="employer_registered_unique")
 
 
+TEAM_ROLES = ("clerk", "approver", "administrator")
+
+
 class EmployerAccess(BaseModel):
-    """Which portal accounts may manage which employers (an accountant may manage several)."""
+    """Which portal accounts may manage which employers (an accountant may manage several), and as what:
+    a clerk enters salaries and completes months, an approver also confirms, cancels and pays, an
+    administrator also manages the team (issue 13)."""
 
     user = ForeignKeyField(User, backref="employer_access", on_delete="CASCADE")
     employer = ForeignKeyField(Employer, backref="access", on_delete="CASCADE")
+    role = CharField(max_length=13, default="administrator", constraints=[one_of("role", TEAM_ROLES)])
 
     class Meta:
         indexes = ((("user", "employer"), True),)
+
+
+class Invitation(BaseModel):
+    """A colleague invited by email to an employer's team: a single-use link valid 72 hours (only its hash)."""
+
+    employer = ForeignKeyField(Employer, backref="invitations", on_delete="CASCADE")
+    email = CharField(max_length=254)
+    role = CharField(max_length=13, constraints=[one_of("role", TEAM_ROLES)])
+    token_hash = CharField(max_length=64, unique=True)
+    invited_by = ForeignKeyField(User, backref="+", on_delete="CASCADE")
+    created_at = DateTimeField(default=utcnow)
+    expires_at = DateTimeField()
+    used_at = DateTimeField(null=True)
+    withdrawn_at = DateTimeField(null=True)
 
 
 class Person(BaseModel):
@@ -266,15 +295,6 @@ class BatchDocument(BaseModel):
     file = ForeignKeyField(StoredFile, backref="+", on_delete="RESTRICT")
     remarks = CharField(max_length=200, default="")
     created_at = DateTimeField(default=utcnow)
-
-
-def one_of(column: str, values) -> Check:
-    """A CHECK that `column` holds one of `values` (the database refuses anything else)."""
-    return Check(f"{column} IN ({', '.join(repr(v) for v in values)})")
-
-
-def not_negative(column: str) -> Check:
-    return Check(f"{column} >= 0")
 
 
 SUBMISSION_STATUSES = ("draft", "complete", "confirmed", "cancelled")
@@ -390,8 +410,26 @@ class ReminderSent(BaseModel):
         indexes = ((("employer", "user", "month", "reason"), True),)
 
 
+class AuditEvent(BaseModel):
+    """Who changed what, and when: money, people, confirmations, payments, the team (issue 13), and officers'
+    decisions. Append-only: the database refuses UPDATE and DELETE (triggers, migration 0012)."""
+
+    at = DateTimeField(default=utcnow, index=True)
+    user = ForeignKeyField(User, null=True, backref="+", on_delete="RESTRICT")
+    employer = ForeignKeyField(Employer, null=True, backref="+", on_delete="RESTRICT")
+    action = CharField(max_length=40)
+    subject = CharField(max_length=254, default="")  # what it is about, as people read it: an ACR number, an email
+    submission = ForeignKeyField(Submission, null=True, backref="+", on_delete="RESTRICT")
+    employment = ForeignKeyField(Employment, null=True, backref="+", on_delete="RESTRICT")
+    details = TextField(default="{}")  # JSON: from and to, amounts, counts
+
+    class Meta:
+        indexes = ((("employer", "at"), False),)
+
+
 from webapp.payment_models import PAYMENT_MODELS  # noqa: E402 - they build on the models above
 
 ALL_MODELS = [Counter, User, AuthSession, LoginThrottle, PasswordReset, StoredFile, PortalApplication, Outbox,
-              Employer, EmployerAccess, Person, RegistrationBatch, Employment, BatchDocument, OutboxAttachment,
-              Submission, SubmissionLine, Acknowledgement, ReminderSent, *PAYMENT_MODELS]
+              Employer, EmployerAccess, Invitation, Person, RegistrationBatch, Employment, BatchDocument,
+              OutboxAttachment,
+              Submission, SubmissionLine, Acknowledgement, ReminderSent, AuditEvent, *PAYMENT_MODELS]

@@ -4,9 +4,13 @@ checked against the account's access on every request (never trusted from the br
 from functools import wraps
 
 from flask import g, redirect, session, url_for
+from flask_babel import gettext
 from flask_login import current_user
 
+from core.team import allows
+from webapp import permissions
 from webapp.access import employer_required
+from webapp.errors import render_error
 from webapp.services import employers
 
 
@@ -38,9 +42,20 @@ def with_employer(view):
         employer = selected_employer()
         if employer is None:
             return redirect(url_for("registration.index"), 303)
+        refused = refuse_unless_allowed(employer.member_role)
+        if refused is not None:
+            return refused
         return view(*args, employer=employer, **kwargs)
 
     return wrapped
+
+
+def refuse_unless_allowed(role: str | None):
+    """None when the member's role allows this request (webapp.permissions), else a 403 page saying why."""
+    if allows(role, permissions.needed()):
+        return None
+    return render_error(403, gettext("Your role in this team does not allow this"), gettext(
+        "Ask an approver or the administrator of your team (MY SITES, Team) to do it, or to change your role."))
 
 
 def init_app(app) -> None:
@@ -48,5 +63,6 @@ def init_app(app) -> None:
     def employer_switcher():
         if not current_user.is_authenticated or current_user.role != "employer":
             return {}
-        return {"selected_employer": selected_employer(),
-                "employer_choices": employer_choices()}
+        chosen = selected_employer()
+        return {"selected_employer": chosen, "employer_choices": employer_choices(),
+                "can": lambda action: chosen is not None and allows(chosen.member_role, action)}

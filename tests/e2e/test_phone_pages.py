@@ -18,6 +18,7 @@ from playwright.sync_api import expect
 
 from tests.e2e.phone import PHONE_360, problems
 from tests.e2e.test_portal_id_journey import DEMO_PASSWORD, PDF, log_in
+from webapp import help as content
 from webapp.clock import malaysia_today
 from webapp.demo import mykad
 
@@ -52,7 +53,8 @@ class Walk:
 
     def _key(self, url: str) -> str:
         parts = urlsplit(url)
-        return re.sub(r"\d+", "N", parts.path) + "?" + ",".join(sorted(k for k, _ in parse_qsl(parts.query)))
+        path = re.sub(r"^/help/[^/]+$", "/help/TOPIC", parts.path)  # every topic: help_pages() measures them
+        return re.sub(r"\d+", "N", path) + "?" + ",".join(sorted(k for k, _ in parse_qsl(parts.query)))
 
     def wanted(self, url: str) -> bool:
         if url in self.seen or SKIP.search(urlsplit(url).path):
@@ -145,6 +147,11 @@ def the_month(walk: Walk) -> None:
     page.locator("table.lines").get_by_role("button", name="SAVE").click()
     expect(page.locator("table.lines")).to_contain_text("RM 1,560.10")
     walk.measure("month page, salary saved")
+    first.get_by_role("link", name="How is this amount made?").click()
+    expect(page.locator("#how")).to_be_visible()
+    walk.pages.append(walk.here())
+    walk.measure("calculator, from How is this amount made?")
+    page.goto(month_page)
     walk.crawl(limit=20, only="/contribution/s/")  # paging, 50 a page, the pencil pages without JavaScript
 
 
@@ -308,9 +315,18 @@ def test_every_employer_page_fits_a_360px_phone(phone, base_url, tmp_path):
     walk.report(minimum=60)
 
 
+def help_pages(walk: Walk) -> None:
+    """Every help topic (the QRG steps and the FAQ) and a search with its results marked."""
+    for topic in content.topics():
+        walk.visit(f"/help/{topic.id}")
+    walk.visit("/help?q=SAVE+DRAFT", "help, searched for SAVE DRAFT")
+    expect(walk.page.locator("#help-results mark").first).to_be_visible()
+
+
 def test_every_public_and_officer_page_fits_a_360px_phone(phone, base_url, tmp_path):
     walk = Walk(phone, base_url, tmp_path)
     walk.crawl("/")
+    help_pages(walk)
     phone.goto("/portal-id/register")
     phone.get_by_role("button", name="SUBMIT").click()
     expect(phone.locator(".error").first).to_be_visible()
@@ -355,4 +371,4 @@ def test_every_public_and_officer_page_fits_a_360px_phone(phone, base_url, tmp_p
     walk.crawl("/officer/")
     walk.crawl("/officer/employers/?q=kedai")
     walk.again_in_malay()
-    walk.report(minimum=25)
+    walk.report(minimum=25 + len(content.topics()))

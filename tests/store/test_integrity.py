@@ -435,3 +435,17 @@ def test_last_months_wages_are_shown_not_counted_until_accepted_and_undo_takes_t
         contributions.update_line(october, rows["ALI"].id, "active", D("2500.00"))  # the one that differs
         assert contributions.undo_same_as_last_month(october) == 0  # an edited line is not taken back
         assert contributions.line_for(october, rows["ALI"].id).wages == 250000
+
+
+def test_the_audit_trail_is_append_only_on_this_database(setup):
+    from webapp.models import AuditEvent
+    from webapp.services import audit
+
+    user, employer = setup
+    with database.connection_context():
+        audit.record(user, "month.completed", employer=employer, subject="10/2026")
+        with pytest.raises(IntegrityError), database.atomic():
+            AuditEvent.update(subject="forged").execute()
+        with pytest.raises(IntegrityError), database.atomic():
+            AuditEvent.delete().execute()
+        assert AuditEvent.get().subject == "10/2026"

@@ -18,7 +18,7 @@ from tests.conftest import make_user
 from tests.factories import bill, registered_employer
 from tests.payments_support import Exchange, stub_gateway
 from webapp.db import database
-from webapp.models import Acknowledgement, Outbox, OutboxAttachment
+from webapp.models import Acknowledgement, AuditEvent, Outbox, OutboxAttachment
 from webapp.payment_models import CartItem, FclbNotice, GatewayMessage, PaymentAttempt, PaymentItem, Receipt
 from webapp.services import cart, contributions, fpx_answers, outbox, payments, reconciliation
 
@@ -128,6 +128,8 @@ def test_approved_marks_paid_issues_the_receipt_and_emails_it_in_one_go(world, e
         assert expected in text, text
     assert answer(exchange, attempt, "00").verdict == "duplicate"  # the resend: OK, nothing twice
     assert Receipt.select().count() == 1 and Outbox.select().count() == 1
+    trail = [(e.action, e.subject) for e in AuditEvent.select().order_by(AuditEvent.id)]
+    assert trail == [("payment.started", attempt.order_no), ("payment.succeeded", attempt.order_no)]
 
 
 def test_a_verified_00_is_never_downgraded_i2(world, exchange):

@@ -8,12 +8,13 @@ from tests.support import csrf_token, login
 PUBLIC_ENDPOINTS = {
     "public.home", "public.help_page", "public.language", "auth.login", "auth.logout", "auth.logged_out",
     "auth.forgot_password", "auth.reset_password", "portal_id.register", "portal_id.submitted",
-    "calculator.index", "fpx.direct_ac", "fpx.indirect_ac",  # FPX's answers: signed, no session (I7)
+    "calculator.index", "public.help_topic", "team.accept",
+    "fpx.direct_ac", "fpx.indirect_ac",  # FPX's answers: signed, no session (I7)
 }
 SAMPLE_ARGS = {"application_id": 1, "token": "x", "code": "en", "batch_id": 1, "employment_id": 1, "document_id": 1,
                "kind": "sip1", "employer_id": 1, ("registration.letter", "kind"): "successful", "submission_id": 1,
-               "line_id": 1, "number": "ACR112260000001", "scheme": "combined", "layout": "combined",
-               "order_no": "AS000000000001", "ref": "ACR112260000001"}
+               "line_id": 1, "user_id": 1, "invitation_id": 1, "number": "ACR112260000001", "scheme": "combined",
+               "layout": "combined", "order_no": "AS000000000001", "ref": "ACR112260000001"}
 
 
 def private_routes(app):

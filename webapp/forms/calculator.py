@@ -27,6 +27,7 @@ class CalculatorForm(GetForm):
         SelectChoice("foreign", _l("Foreign worker"))])
     domestic = BooleanField(_l("Domestic worker (maid, driver, gardener...)"))
     first_insured_late = BooleanField(_l("First insured with SOCSO at age 55 or over"))
+    eis_late = BooleanField(_l("No EIS contribution before age 57 (first employed at 57 or over)"))
 
     def month_date(self) -> date:
         return parse_month(self.month.data)

@@ -10,7 +10,7 @@ from peewee import Case, IntegrityError, fn
 from core import contributions as rules
 from core.errors import N_, Conflict, NotAllowed, NotFound, ValidationError
 from core.identifiers import acknowledgement_number
-from core.money import from_sen, sen
+from core.money import format_rm, from_sen, sen
 from core.periods import add_months
 from webapp.clock import MALAYSIA, utcnow
 from webapp.db import Prepared, database, for_update, locked
@@ -24,7 +24,7 @@ from webapp.models import (
     User,
 )
 from webapp.payment_models import PaymentItem
-from webapp.services import counters, drafts
+from webapp.services import audit, counters, drafts
 from webapp.services.drafts import ACT_SHARES, SHARES, employments_in, line_status  # noqa: F401 - the service API
 from webapp.services.employees import coverage_now
 
@@ -83,6 +83,8 @@ def open_submission(employer: Employer, user: User, scheme: str, month: date, ty
             return submission
         if fill is not None:  # the file replaces what the draft had
             Submission.update(status="draft", medium=medium).where(Submission.id == submission.id).execute()
+            audit.record(user, "month.text_file", employer=employer, submission=submission,
+                         subject=month.strftime("%m/%Y"))
         elif SubmissionLine.select().where(SubmissionLine.submission == submission).exists():
             return submission  # another request made this draft, with its lines, a moment ago
         drafts.build(submission, employer, fill=fill,
@@ -190,7 +192,11 @@ def claim_draft(submission: Submission, status: str = "draft") -> None:
         raise NotAllowed(N_("This contribution was already submitted."))
 
 
-def update_line(submission: Submission, line_id: int, status: str, wages) -> SubmissionLine:
+def _rm(amount_sen: int | None) -> str:
+    return "-" if amount_sen is None else format_rm(from_sen(amount_sen))
+
+
+def update_line(submission: Submission, line_id: int, status: str, wages, by: User | None = None) -> SubmissionLine:
     """The pencil: set an employee's status and wages; the amounts follow the schedule of the month."""
     if status not in rules.LINE_STATUSES:
         raise ValidationError(N_("Choose a status."), field="status")
@@ -208,6 +214,10 @@ def update_line(submission: Submission, line_id: int, status: str, wages) -> Sub
         claim_draft(submission)
         SubmissionLine.update(status=status, wages=None if wages is None else sen(wages), carried_accepted=False,
                               **shares).where(SubmissionLine.id == line.id).execute()
+        audit.record(by, "line.changed", employer=submission.employer_id, submission=submission,
+                     employment=line.employment_id, subject=line.employment.person.name,
+                     details={"status": f"{line.status} → {status}",
+                              "wages": f"{_rm(line.wages)} → {_rm(None if wages is None else sen(wages))}"})
     return line_for(submission, line_id)
 
 
@@ -279,19 +289,25 @@ def totals(submission: Submission) -> Totals:
                   carried_accepted=int(row[7]), carried_from=carried_from)
 
 
-def same_as_last_month(submission: Submission, line_ids: list[int] | None = None) -> int:
+def same_as_last_month(submission: Submission, line_ids: list[int] | None = None, by: User | None = None) -> int:
     """SAME AS LAST MONTH: accept last month's wages for every line still without wages (or only those of
     `line_ids`, the page on screen); one locked transaction, refused once submitted. Returns how many."""
     with locked():
         claim_draft(submission)
-        return drafts.accept_carried(submission, line_ids)
+        count = drafts.accept_carried(submission, line_ids)
+        audit.record(by, "month.same_as_last_month", employer=submission.employer_id, submission=submission,
+                     subject=submission.month.strftime("%m/%Y"), details={"salaries": count})
+        return count
 
 
-def undo_same_as_last_month(submission: Submission) -> int:
+def undo_same_as_last_month(submission: Submission, by: User | None = None) -> int:
     """UNDO: the wages SAME AS LAST MONTH filled in (and nobody changed since) are not counted again."""
     with locked():
         claim_draft(submission)
-        return drafts.undo_carried(submission)
+        count = drafts.undo_carried(submission)
+        audit.record(by, "month.undo_same_as_last_month", employer=submission.employer_id, submission=submission,
+                     subject=submission.month.strftime("%m/%Y"), details={"salaries": count})
+        return count
 
 
 def follow_registrations(submission: Submission) -> bool:
@@ -308,7 +324,7 @@ def follow_registrations(submission: Submission) -> bool:
         return drafts.follow(submission)
 
 
-def complete(submission: Submission) -> Totals:
+def complete(submission: Submission, by: User | None = None) -> Totals:
     """COMPLETE: every employee has wages or a status that explains why not (one locked transaction).
 
     The lines follow the month's employments first. Returns the totals, so the page can say when nothing
@@ -322,6 +338,8 @@ def complete(submission: Submission) -> Totals:
         if refusal is None:
             claim_draft(submission, "complete")
             figures = totals(submission)
+            audit.record(by, "month.completed", employer=submission.employer_id, submission=submission,
+                         subject=submission.month.strftime("%m/%Y"), details={"amount": format_rm(figures.amount)})
             if submission.type == "short" and figures.nil:
                 refusal = ValidationError(N_("Nothing to top up: no salary is higher than declared before. Enter "
                                              "the wages that were too low."))
@@ -350,7 +368,7 @@ def _incomplete(submission: Submission) -> ValidationError | None:
     return None
 
 
-def confirm(submission: Submission, token: str) -> list[Acknowledgement]:
+def confirm(submission: Submission, token: str, by: User | None = None) -> list[Acknowledgement]:
     """CONFIRM: the ACR and/or ECR, exactly once however often it is pressed (token + unique index).
 
     A scheme whose total is RM 0.00 gets a nil return (status "nil", no number) instead of a bill; a SHORT
@@ -369,6 +387,9 @@ def confirm(submission: Submission, token: str) -> list[Acknowledgement]:
         changed = drafts.follow(current)
         if not changed:
             issued = _issue(current)
+            audit.record(by, "month.confirmed", employer=current.employer_id, submission=current,
+                         subject=current.month.strftime("%m/%Y"),
+                         details={a.kind: f"{a.number or '-'} {format_rm(from_sen(a.amount))}" for a in issued})
     if changed:
         raise Conflict(N_("Your employees changed since COMPLETE (a registration or a termination). Check the month "
                           "and press COMPLETE again."))
@@ -401,7 +422,7 @@ def _issue(current: Submission) -> list[Acknowledgement]:
     return issued
 
 
-def cancel(employer: Employer, numbers: list[str]) -> list[Acknowledgement]:
+def cancel(employer: Employer, numbers: list[str], by: User | None = None) -> list[Acknowledgement]:
     """QRG 9: cancel unpaid ACR/ECRs; a month with nothing left live goes back to the pending list."""
     if not numbers:
         raise ValidationError(N_("Choose the ACR, the ECR or both."), field="which")
@@ -429,6 +450,8 @@ def cancel(employer: Employer, numbers: list[str]) -> list[Acknowledgement]:
         for ack in chosen:
             Acknowledgement.update(status="cancelled", cancelled_at=now).where(
                 (Acknowledgement.id == ack.id) & (Acknowledgement.status == "unpaid")).execute()
+            audit.record(by, "acknowledgement.cancelled", employer=employer, submission=ack.submission_id,
+                         subject=ack.number, details={"amount": format_rm(from_sen(ack.amount))})
         for submission_id in {a.submission_id for a in chosen}:
             if not Acknowledgement.select().where((Acknowledgement.submission == submission_id)
                                                   & (Acknowledgement.status != "cancelled")).exists():

@@ -126,3 +126,19 @@ def reminder(reason: str, language: str, *, employer: str, code: str, month: str
                 f"sebelum {deadline} ({days} hari lagi): {link}")
     footer = f"Anda menerima emel ini sebagai ahli {employer}. Hentikan peringatan: {settings_url}"
     return subject, f"Tuan/Puan,\n\n{text}\n\n{footer}" + SIGNATURE
+
+
+def invitation(employer: str, code: str, inviter: str, role: str, link: str, hours: int) -> tuple[str, str]:
+    """An invitation to an employer's team (role: clerk, approver or administrator)."""
+    roles_ms = {"clerk": "Kerani", "approver": "Pelulus", "administrator": "Pentadbir"}
+    roles_en = {"clerk": "Clerk", "approver": "Approver", "administrator": "Administrator"}
+    subject = f"Jemputan ke pasukan ASSIST {employer} / Invitation to the ASSIST team of {employer}"
+    body = (
+        "Salam Sejahtera,\n\n"
+        f"{inviter} menjemput anda ke pasukan {employer} ({code}) di portal ASSIST sebagai "
+        f"{roles_ms[role]}. Buka pautan ini dalam masa {hours} jam untuk menerima:\n{link}\n"
+        "Pautan ini hanya boleh digunakan sekali.\n\n"
+        f"{inviter} invites you to the team of {employer} ({code}) on the ASSIST portal as {roles_en[role]}. "
+        f"Open this link within {hours} hours to accept:\n{link}\nThe link works once."
+    )
+    return subject, body + SIGNATURE

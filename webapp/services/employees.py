@@ -11,6 +11,7 @@ from core.errors import N_, NotFound, ValidationError
 from core.registration import TERMINATION_REASONS
 from webapp.db import Prepared, locked
 from webapp.models import Employer, Employment, Person
+from webapp.services import audit
 
 PAGE_SIZE = 50
 STATUSES = ("active", "terminated", "all")
@@ -136,7 +137,7 @@ def get(employer: Employer, employment_id: int) -> Employment:
     return employment
 
 
-def terminate(employment: Employment, last_day: date, reason: str, today: date) -> Employment:
+def terminate(employment: Employment, last_day: date, reason: str, today: date, by=None) -> Employment:
     """QRG 11: the employee leaves on `last_day`; from the next month they are out of contribution lists."""
     if reason not in TERMINATION_REASONS:
         raise ValidationError(N_("Choose a reason."), field="reason")
@@ -148,6 +149,10 @@ def terminate(employment: Employment, last_day: date, reason: str, today: date) 
     if last_day.toordinal() > today.toordinal() + 31:
         raise ValidationError(N_("The last day of work can be at most a month ahead."), field="last_day")
     with locked():
-        Employment.update(end_date=last_day, end_reason=reason, status="terminated").where(
+        changed = Employment.update(end_date=last_day, end_reason=reason, status="terminated").where(
             (Employment.id == employment.id) & (Employment.status == "active")).execute()
+        if changed:
+            audit.record(by, "employee.terminated", employer=employment.employer_id, employment=employment,
+                         subject=employment.person.name, details={"last day": last_day.strftime("%d/%m/%Y"),
+                                                                  "reason": reason})
     return Employment.get_by_id(employment.id)

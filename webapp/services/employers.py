@@ -22,7 +22,16 @@ def get_managed(user: User, employer_id: int) -> Employer:
 
 
 def registered(user: User):
-    return managed(user).where(Employer.status == "registered")
+    """The registered employers `user` manages, each with `member_role` (the user's role in its team)."""
+    return (Employer.select(Employer, EmployerAccess.role.alias("member_role")).join(EmployerAccess)
+            .where((EmployerAccess.user == user) & (Employer.status == "registered")).order_by(Employer.name)
+            .objects())  # every column on the Employer, `member_role` included
+
+
+def role_of(user: User, employer_id: int) -> str | None:
+    """The user's role in the employer's team, or None when the user is not in it."""
+    return (EmployerAccess.select(EmployerAccess.role)
+            .where((EmployerAccess.user == user) & (EmployerAccess.employer == employer_id)).scalar())
 
 
 # Every employer page reads the account's registered employers (the switcher): built once, bound per request.

@@ -18,7 +18,7 @@ from webapp.db import database, for_update, locked
 from webapp.fpx_gateway import Gateway
 from webapp.models import Acknowledgement, Employer, EmployerAccess, User
 from webapp.payment_models import FclbNotice, GatewayMessage, PaymentAttempt, PaymentItem
-from webapp.services import cart, counters, reconciliation
+from webapp.services import audit, cart, counters, reconciliation
 
 PRODUCT = "PERKESO ASSIST CONTRIBUTION"
 IN_FLIGHT = N_("%(number)s is in a payment that is still waiting for the bank's answer (awaiting bank approval). "
@@ -84,6 +84,9 @@ def start(user: User, employer: Employer, gateway: Gateway, *, token: str, bank_
             raise Conflict(IN_FLIGHT, number=wanted[0].ref) from None
         GatewayMessage.create(direction="out", kind="AR", attempt=attempt, order_no=order_no, verdict="sent",
                               raw=urlencode(ar), received_at=naive)
+        audit.record(user, "payment.started", employer=employer, subject=order_no,
+                     details={"amount": amount, "model": fpx.MODEL_NAMES[token], "bank": bank_id,
+                              "items": [item.ref for item in wanted]})
     return attempt
 
 

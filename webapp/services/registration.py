@@ -22,10 +22,10 @@ from webapp.models import (
     StoredFile,
     User,
 )
-from webapp.services import counters, letters, uploads
+from webapp.services import audit, counters, letters, uploads
 from webapp.services.employers import managed
 
-audit = logging.getLogger("assist.audit")
+search_log = logging.getLogger("assist.audit")
 CODE_BASE = 9_000_000_000  # codes we issue start at 9000000001: they cannot collide with PERKESO's own
 
 
@@ -130,7 +130,7 @@ def search_existing(account: User | None, employer_id: int, id_type: str, id_num
     """
     person = find_person(id_type, id_number)
     number = id_number.strip().upper().replace("-", "").replace(" ", "")
-    audit.info("employee %s account=%s employer=%s id_type=%s number=*%s found=%s", purpose,
+    search_log.info("employee %s account=%s employer=%s id_type=%s number=*%s found=%s", purpose,
                account.id if account else "-", employer_id, id_type, number[-4:], person is not None)
     return person
 
@@ -273,7 +273,7 @@ def missing_documents(batch: RegistrationBatch) -> list[str]:
     return [code for code in checklist(batch) if code not in uploaded]
 
 
-def submit(batch: RegistrationBatch, today: date) -> Employer:
+def submit(batch: RegistrationBatch, today: date, by: User | None = None) -> Employer:
     """CONFIRM at "Proceed for Submission?": employees active, and for a new employer its code."""
     with locked():
         batch = for_update(RegistrationBatch.select().where(RegistrationBatch.id == batch.id)).get()
@@ -298,6 +298,10 @@ def submit(batch: RegistrationBatch, today: date) -> Employer:
                 raise Conflict(N_("%(number)s was registered by someone else meanwhile. Call the hotline "
                                   "1-300-22-8000."), number=employer.registration_number) from None
         Employment.update(status="active").where(Employment.batch == batch).execute()
+        for employment in Employment.select(Employment, Person).join(Person).where(Employment.batch == batch):
+            audit.record(by, "employee.registered", employer=employer, employment=employment,
+                         subject=employment.person.name, details={"start": employment.start_date.strftime("%d/%m/%Y"),
+                                                                  "reference": batch.crn})
         batch.status, batch.submitted_at = "submitted", utcnow()
         batch.save()
         letters.email_letters(batch)

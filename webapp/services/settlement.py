@@ -22,7 +22,7 @@ from webapp.clock import MALAYSIA
 from webapp.db import database
 from webapp.models import Acknowledgement
 from webapp.payment_models import CartItem, FclbNotice, PaymentAttempt, PaymentItem, Receipt
-from webapp.services import counters, emails, outbox, receipts
+from webapp.services import audit, counters, emails, outbox, receipts
 
 log = logging.getLogger("assist.payments")
 
@@ -49,6 +49,8 @@ def succeed(attempt: PaymentAttempt, auth: fpx.Authorisation, now: datetime, fac
         log.error("FPX approved %s (%s) but %s: needs review (refund)", attempt.order_no, auth.fpx_txn_id, problem)
         PaymentAttempt.update(status="needs_review", review_reason=f"Approved by FPX (00) but {problem}."[:200],
                               **done).where(PaymentAttempt.id == attempt.id).execute()
+        audit.record(None, "payment.review", employer=attempt.employer_id, subject=attempt.order_no,
+                     details={"fpx_txn_id": auth.fpx_txn_id, "reason": problem})
         return "needs_review"
     Acknowledgement.update(status="paid").where(Acknowledgement.id.in_(ack_ids or [0])).execute()
     FclbNotice.update(status="paid").where(FclbNotice.id.in_(notice_ids or [0])).execute()
@@ -59,6 +61,9 @@ def succeed(attempt: PaymentAttempt, auth: fpx.Authorisation, now: datetime, fac
     amounts = {item.acknowledgement_id: item.amount for item in items if item.acknowledgement_id}
     late = [_notice(attempt, ack, amounts[ack.id], paid_on, stamp) for ack in acks
             if days_late(ack.month, paid_on) > 0]
+    audit.record(None, "payment.succeeded", employer=attempt.employer_id, subject=attempt.order_no,
+                 details={"amount": attempt.amount, "receipt": receipt.number, "fpx_txn_id": auth.fpx_txn_id,
+                          "paid": [a.number for a in acks] + [n.number for n in notices]})
     CartItem.delete().where(CartItem.acknowledgement.in_(ack_ids or [0]) | CartItem.notice.in_(notice_ids or [0])
                             ).execute()
     _email(attempt, receipt, [n for n in late if n is not None])
@@ -81,9 +86,12 @@ def _notice(attempt, ack: Acknowledgement, amount: int, paid_on, stamp) -> FclbN
     number = fclb_notice_number(attempt.employer.code, counters.next_value(f"fclb-{attempt.employer_id}"))
     try:
         with database.atomic():
-            return FclbNotice.create(number=number, employer=attempt.employer_id, acknowledgement=ack,
-                                     attempt=attempt, amount=interest, late_amount=amount, paid_on=paid_on,
-                                     days_late=days_late(ack.month, paid_on), created_at=stamp)
+            notice = FclbNotice.create(number=number, employer=attempt.employer_id, acknowledgement=ack,
+                                       attempt=attempt, amount=interest, late_amount=amount, paid_on=paid_on,
+                                       days_late=days_late(ack.month, paid_on), created_at=stamp)
+            audit.record(None, "fclb.issued", employer=attempt.employer_id, subject=number,
+                         submission=ack.submission_id, details={"acknowledgement": ack.number, "amount": interest})
+            return notice
     except IntegrityError:
         log.warning("FCLB notice for %s exists already: not issued twice", ack.number)
         return None

@@ -17,7 +17,7 @@ from core.errors import N_, NotFound, ValidationError
 from core.money import sen
 from webapp.db import locked
 from webapp.models import Employer, Employment, Person, Submission, SubmissionLine
-from webapp.services import contributions, drafts
+from webapp.services import audit, contributions, drafts
 
 KEEP_SECONDS = 3600
 TOKEN_LENGTH = 32
@@ -85,7 +85,8 @@ def preview(submission: Submission, sheet: spreadsheet.Sheet, id_column: int, wa
     return Preview(sheet, id_column, wage_column, pairs, problems, len(working) - len(pairs))
 
 
-def apply(submission: Submission, token: str, id_column: int, wage_column: int, instance_dir: str) -> int:
+def apply(submission: Submission, token: str, id_column: int, wage_column: int, instance_dir: str,
+          by=None) -> int:
     """Put a clean spreadsheet into the draft (one locked transaction); remembers the columns chosen."""
     shown = preview(submission, kept(token, instance_dir), id_column, wage_column)
     if shown.problems:
@@ -101,6 +102,8 @@ def apply(submission: Submission, token: str, id_column: int, wage_column: int, 
             shares = drafts.amounts_for(submission, employment, wages or None)
             SubmissionLine.update(wages=None if wages == 0 else wages, status=status, carried_accepted=False,
                                   **shares).where(SubmissionLine.id == lines[employment.id]).execute()
+        audit.record(by, "month.spreadsheet", employer=submission.employer_id, submission=submission,
+                     subject=submission.month.strftime("%m/%Y"), details={"salaries": len(shown.matched)})
         Employer.update(sheet_id_column=shown.sheet.headings[id_column][:100],
                         sheet_wages_column=shown.sheet.headings[wage_column][:100]).where(
             Employer.id == submission.employer_id).execute()

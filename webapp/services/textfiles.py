@@ -14,7 +14,7 @@ from core.money import ZERO, from_sen, sen
 from core.textfile import MAX_ERRORS, Layout, LineError, Record, generate, parse
 from webapp.db import locked
 from webapp.models import Employer, Employment, Person, Submission, SubmissionLine, User
-from webapp.services import contributions
+from webapp.services import audit, contributions
 from webapp.services.drafts import SHARES
 from webapp.services.employees import coverage_now
 
@@ -132,7 +132,7 @@ def file_counts(submission: Submission) -> dict:
             "undecided": rows.get(False, 0)}
 
 
-def decide_left_out(submission: Submission, decisions: dict[int, str]) -> int:
+def decide_left_out(submission: Submission, decisions: dict[int, str], by=None) -> int:
     """Apply the employer's choice for each left-out employee (line id -> keep | no_wages | left).
 
     One locked transaction, refused if the draft was submitted meanwhile; every left-out line must get a
@@ -155,6 +155,9 @@ def decide_left_out(submission: Submission, decisions: dict[int, str]) -> int:
             elif choice == "left":
                 changes["status"] = "left"
             SubmissionLine.update(**changes).where(SubmissionLine.id == line_id).execute()
+        audit.record(by, "month.left_out_decided", employer=submission.employer_id, submission=submission,
+                     subject=submission.month.strftime("%m/%Y"),
+                     details={choice: sum(1 for c in decisions.values() if c == choice) for choice in MISSING_CHOICES})
     return len(waiting)
 
 

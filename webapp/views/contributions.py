@@ -18,6 +18,7 @@ from webapp.i18n import translate_error
 from webapp.parsing import parse_id, parse_month, parse_page
 from webapp.rendering import form_errors, go, render, wants_partial
 from webapp.services import acknowledgements, contributions, spreadsheets, textfiles
+from webapp.services import audit as audit_service
 from webapp.tenancy import with_employer
 from webapp.views import safe_next
 from webapp.views.files import attachment
@@ -26,6 +27,10 @@ bp = Blueprint("contributions", __name__, url_prefix="/contribution")
 bp.add_app_template_global(LINE_STATUSES, "status_labels")
 bp.add_app_template_global(TYPES, "types")
 SCHEME_NAMES = {"combined": "SOCSO + EIS", "socso": "SOCSO", "eis": "EIS"}
+
+
+def _me():
+    return current_user._get_current_object()
 
 
 def _submission(employer, submission_id: int):
@@ -132,7 +137,7 @@ def line(employer, submission_id: int, line_id: int):
     saved = False
     if request.method == "POST" and form.validate_on_submit():
         try:
-            row = contributions.update_line(submission, line_id, form.status.data, form.wages_value())
+            row = contributions.update_line(submission, line_id, form.status.data, form.wages_value(), by=_me())
         except AssistError as exc:
             getattr(form, exc.field or "wages").errors.append(translate_error(exc))
         else:
@@ -163,7 +168,7 @@ def same_as_last_month(employer, submission_id: int):
         abort(400)
     chosen = [i for i in (parse_id(v) for v in request.form.getlist("line")) if i] or None
     try:
-        count = contributions.same_as_last_month(submission, chosen)
+        count = contributions.same_as_last_month(submission, chosen, by=_me())
     except AssistError as exc:
         flash(translate_error(exc), "error")
     else:
@@ -180,7 +185,7 @@ def undo_same_as_last_month(employer, submission_id: int):
     if not PlainForm().validate_on_submit():
         abort(400)
     try:
-        count = contributions.undo_same_as_last_month(submission)
+        count = contributions.undo_same_as_last_month(submission, by=_me())
     except AssistError as exc:
         flash(translate_error(exc), "error")
     else:
@@ -206,7 +211,7 @@ def complete(employer, submission_id: int):
     if not PlainForm().validate_on_submit():
         abort(400)
     try:
-        contributions.complete(submission)  # a nil return is said on the summary page
+        contributions.complete(submission, by=_me())  # a nil return is said on the summary page
     except AssistError as exc:
         flash(translate_error(exc), "error")
         return redirect(url_for("contributions.employees", submission_id=submission.id), 303)
@@ -232,7 +237,7 @@ def confirm(employer, submission_id: int):
     if not form.validate_on_submit():
         abort(400)
     try:
-        contributions.confirm(submission, form.token.data)
+        contributions.confirm(submission, form.token.data, by=_me())
     except AssistError as exc:
         flash(translate_error(exc), "error")
         return redirect(url_for("contributions.summary", submission_id=submission.id), 303)
@@ -303,7 +308,7 @@ def preview(employer, submission_id: int):
     if request.method == "POST" and PlainForm().validate_on_submit():
         decisions = {line.id: request.form.get(f"choice-{line.id}", "") for line in left_out}
         try:
-            textfiles.decide_left_out(submission, decisions)
+            textfiles.decide_left_out(submission, decisions, by=_me())
         except AssistError as exc:
             error = translate_error(exc)
         else:
@@ -367,7 +372,8 @@ def spreadsheet_preview(employer, submission_id: int, token: str):
     error = None
     try:
         if request.method == "POST" and PlainForm().validate_on_submit():
-            count = spreadsheets.apply(submission, token, id_column, wage_column, current_app.config["INSTANCE_DIR"])
+            count = spreadsheets.apply(submission, token, id_column, wage_column, current_app.config["INSTANCE_DIR"],
+                                       by=_me())
             flash(gettext("%(count)s salary(ies) from the spreadsheet are in the draft.", count=count), "success")
             return go(url_for("contributions.employees", submission_id=submission.id))
         shown = spreadsheets.preview(submission, sheet, id_column, wage_column)
@@ -376,3 +382,12 @@ def spreadsheet_preview(employer, submission_id: int, token: str):
     return render("contributions/spreadsheet.html", "choose", 422 if error else 200, employer=employer,
                   submission=submission, sheet=sheet, token=token, id_column=id_column, wage_column=wage_column,
                   shown=shown, error=error, form=PlainForm())
+
+
+@bp.get("/s/<int:submission_id>/audit")
+@with_employer
+def audit(employer, submission_id: int):
+    """Who changed this month's contribution, and what."""
+    submission = _submission(employer, submission_id)
+    return render("audit/trail.html", employer=employer, events=audit_service.trail(employer, submission=submission),
+                  heading=gettext("Audit trail") + " · " + submission.month.strftime("%m/%Y"))

@@ -2,6 +2,7 @@
 
 from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_babel import gettext
+from flask_login import current_user
 
 from core.errors import NotFound, ValidationError
 from webapp.clock import malaysia_today
@@ -9,6 +10,7 @@ from webapp.forms.registration import TerminationForm
 from webapp.i18n import translate_error
 from webapp.parsing import parse_page
 from webapp.rendering import form_errors, render
+from webapp.services import audit as audit_service
 from webapp.services import employees as service
 from webapp.tenancy import with_employer
 from webapp.views.files import csv_attachment
@@ -49,7 +51,8 @@ def terminate(employer, employment_id: int):
     form = TerminationForm()
     if form.validate_on_submit():
         try:
-            service.terminate(employment, form.last_day.data, form.reason.data, malaysia_today())
+            service.terminate(employment, form.last_day.data, form.reason.data, malaysia_today(),
+                              by=current_user._get_current_object())
         except ValidationError as exc:
             getattr(form, exc.field or "last_day").errors.append(translate_error(exc))
         else:
@@ -57,3 +60,15 @@ def terminate(employer, employment_id: int):
                           date=form.last_day.data.strftime("%d/%m/%Y")), "success")
             return redirect(url_for("employees.index"), 303)
     return render("employees/terminate.html", status=form_errors(form), form=form, employment=employment)
+
+
+@bp.get("/<int:employment_id>/audit")
+@with_employer
+def audit(employer, employment_id: int):
+    """Who changed this employee's records and salaries, and what."""
+    try:
+        employment = service.get(employer, employment_id)
+    except NotFound:
+        abort(404)
+    return render("audit/trail.html", employer=employer, events=audit_service.trail(employer, employment=employment),
+                  heading=gettext("Audit trail") + " · " + employment.person.name)

@@ -1,11 +1,13 @@
 """Officer back office: find an employer by code, name or BRN; its registration, employees and documents."""
 
 from flask import Blueprint, abort, request
+from flask_babel import gettext
 
 from core.errors import NotFound
 from webapp.access import officer_required
 from webapp.parsing import parse_page
 from webapp.rendering import render
+from webapp.services import audit as audit_service
 from webapp.services import employees, employers
 from webapp.views.files import stored_document
 
@@ -38,3 +40,15 @@ def document(document_id: int):
         return stored_document(employers.document(document_id).file)
     except NotFound:
         abort(404)
+
+
+@bp.get("/<int:employer_id>/audit")
+@officer_required
+def audit(employer_id: int):
+    """Officers read an employer's audit trail too."""
+    try:
+        found = employers.record(employer_id)
+    except NotFound:
+        abort(404)
+    return render("audit/trail.html", employer=found.employer, events=audit_service.trail(found.employer),
+                  heading=gettext("Audit trail"))

@@ -131,7 +131,7 @@ def cancel(employer, submission_id: int):
     error = None
     if form.validate_on_submit():
         try:
-            contributions.cancel(employer, request.form.getlist("which"))
+            contributions.cancel(employer, request.form.getlist("which"), by=current_user._get_current_object())
         except AssistError as exc:
             error = translate_error(exc)
         else:

@@ -16,7 +16,7 @@ from webapp.ratelimits import limited
 from webapp.rendering import form_errors, render
 from webapp.services import employees as employees_service
 from webapp.services import employers, letters, registration
-from webapp.tenancy import selected_employer
+from webapp.tenancy import refuse_unless_allowed, selected_employer
 from webapp.views.files import attachment, stored_document
 
 bp = Blueprint("registration", __name__, url_prefix="/registration")
@@ -24,11 +24,15 @@ bp = Blueprint("registration", __name__, url_prefix="/registration")
 
 def _batch(batch_id: int, draft: bool = True):
     try:
-        return registration.batch_for(current_user._get_current_object(), batch_id, draft=draft)
+        batch = registration.batch_for(current_user._get_current_object(), batch_id, draft=draft)
     except NotFound:
         abort(404)
     except AssistError:
         return None
+    refused = refuse_unless_allowed(employers.role_of(current_user.id, batch.employer_id))
+    if refused is not None:
+        abort(refused)
+    return batch
 
 
 def _show_error(form, exc: AssistError, default_field: str) -> None:
@@ -71,6 +75,8 @@ def employer():
 def update():
     """QRG 10: Update, Update Add New Employee, for the selected employer."""
     employer = selected_employer()
+    if employer is not None and (refused := refuse_unless_allowed(employer.member_role)) is not None:
+        return refused
     if employer is None or not PlainForm().validate_on_submit():
         return redirect(url_for("registration.index"), 303)
     batch = registration.start_update(current_user._get_current_object(), employer, malaysia_today())
@@ -209,7 +215,7 @@ def confirm(batch_id: int):
     error = None
     if form.validate_on_submit():
         try:
-            employer = registration.submit(batch, malaysia_today())
+            employer = registration.submit(batch, malaysia_today(), by=current_user._get_current_object())
         except AssistError as exc:
             error = translate_error(exc)
         else:
