@@ -57,6 +57,8 @@ def phone(browser, base_url, tmp_path, fpx_sim):
 def to_the_bank(page, numbers: list[str], bank: str, model: str = "Personal to Corporate (B2C)") -> None:
     """PAYMENT: tick, ADD TO CART, PROCEED TO SUMMARY, CONTINUE; FPX Payment: model, bank, PROCEED."""
     page.get_by_role("navigation", name="MY SITES").get_by_role("link", name="PAYMENT", exact=True).click()
+    page.wait_for_url(re.compile(r"/payment/$"))
+    expect(page.get_by_role("heading", name="Payment Information")).to_be_visible()
     page.fits("PAYMENT")
     for number in numbers:
         page.get_by_label(f"Select {number}").check()
@@ -177,6 +179,7 @@ def test_a_late_payment_produces_an_fclb_notice_that_is_then_paid(phone, live_se
         page.get_by_role("link", name="NOTICE (PDF)").first.click()
     assert notice in pdf_text(download.value)
     page.get_by_role("link", name="END").click()
+    expect(page.get_by_text("Transaction is Successful!")).to_be_visible()
     to_the_bank(page, [notice], "SBI Bank A")
     press(page, "Approve")
     expect(page.locator("#txn-status")).to_have_text("SUCCESSFUL")
