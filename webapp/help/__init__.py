@@ -41,6 +41,7 @@ NOT_PAGES = {
     "registration.document",  # an uploaded supporting document (a file)
     "officer_employers.document",  # the same, for officers
     "calculator.line",  # "How is this amount made?": a 303 to the calculator, filled in
+    "payment.badge",  # the header's CART badge (htmx, refreshed by HX-Trigger)
 }
 
 
