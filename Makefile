@@ -28,6 +28,7 @@ run: $(VENV)/.runtime
 	echo "  ASSIST portal:  http://127.0.0.1:$(PORT)/" && \
 	echo "  Employer login: employer@demo.assist.test / $$DEMO_PASSWORD" && \
 	echo "  Second employer: employer2@demo.assist.test / $$DEMO_PASSWORD" && \
+	echo "  Demo employer's team: clerk@demo.assist.test (Clerk), approver@demo.assist.test (Approver) / $$DEMO_PASSWORD" && \
 	echo "  Officer login:  officer@demo.assist.test / $$DEMO_PASSWORD  (back office at /officer/)" && \
 	echo "  Emails are printed here (MAIL_BACKEND=console)." && \
 	echo "" && \
