@@ -17,6 +17,8 @@ MIGRATIONS = ROOT / "migrations"
 DEMO_EMPLOYER = "employer@demo.assist.test"
 DEMO_OFFICER = "officer@demo.assist.test"
 DEMO_SECOND_EMPLOYER = "employer2@demo.assist.test"
+DEMO_CLERK = "clerk@demo.assist.test"  # the demo employer's team (issue 13)
+DEMO_APPROVER = "approver@demo.assist.test"
 
 
 def apply_migrations() -> list[str]:
@@ -31,7 +33,8 @@ def seed_demo(password: str, settings) -> None:
     with database.connection_context(), database.atomic():
         for email, name, role in ((DEMO_OFFICER, "Pegawai Demo", "officer"),
                                   (DEMO_EMPLOYER, "Majikan Demo", "employer"),
-                                  (DEMO_SECOND_EMPLOYER, "Majikan Kedua", "employer")):
+                                  (DEMO_SECOND_EMPLOYER, "Majikan Kedua", "employer"),
+                                  (DEMO_CLERK, "Kerani Demo", "employer"), (DEMO_APPROVER, "Pelulus Demo", "employer")):
             user = User.get_or_none(User.email == email) or User(email=email, name=name, role=role)
             if not user.id or not hashing.verify(user.password_hash, password):
                 user.password_hash = hashing.hash_password(password)
@@ -43,6 +46,7 @@ def seed_demo(password: str, settings) -> None:
             user.save()
             LoginThrottle.delete().where(LoginThrottle.email == email).execute()
         demo.seed_employers(settings, malaysia_today())
+        demo.seed_team({DEMO_CLERK: "clerk", DEMO_APPROVER: "approver"})
 
 
 def init_app(app) -> None:

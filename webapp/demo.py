@@ -13,7 +13,7 @@ from decimal import Decimal
 from fpdf import FPDF
 
 from core.periods import add_months
-from webapp.models import Employer, Employment, Submission, User
+from webapp.models import Employer, EmployerAccess, Employment, Submission, User
 from webapp.services import contributions, registration
 from webapp.services.employees import terminate
 
@@ -122,3 +122,13 @@ def seed_employers(settings, today: date) -> None:
                   for n, name in enumerate(("ZAINAL BIN ARIFFIN", "SALMAH BINTI YUSOF", "KUMAR A/L RAMASAMY"))]
         _employer(other_user, settings, today, "202001012345", "Syarikat Kedua Sdn. Bhd.", others)
 
+
+
+def seed_team(members: dict[str, str]) -> None:
+    """The demo employer's clerk and approver (email -> role), in its team beside the demo account."""
+    employer = Employer.get(Employer.registration_number == "201901000005")
+    for email, role in members.items():
+        user = User.get(User.email == email)
+        EmployerAccess.insert(user=user, employer=employer, role=role).on_conflict(
+            conflict_target=[EmployerAccess.user, EmployerAccess.employer],
+            update={EmployerAccess.role: role}).execute()
