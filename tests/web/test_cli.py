@@ -24,7 +24,8 @@ def test_seed_demo_is_idempotent(runner, monkeypatch):
     for _ in range(2):
         assert runner.invoke(args=["seed-demo"]).exit_code == 0
     users = {u.email: u for u in User.select()}
-    assert set(users) == {"employer@demo.assist.test", "employer2@demo.assist.test", "officer@demo.assist.test"}
+    assert set(users) == {"employer@demo.assist.test", "employer2@demo.assist.test", "officer@demo.assist.test",
+                          "clerk@demo.assist.test", "approver@demo.assist.test"}  # the demo employer's team
     assert Employer.select().where(Employer.status == "registered").count() == 2
     demo = Employer.get(Employer.registration_number == "201901000005")
     assert demo.employments.count() == 25
