@@ -10,6 +10,7 @@ Money is integer sen in 64-bit columns. The database keeps the invariants that m
 
 from peewee import BigIntegerField, CharField, Check, DateField, DateTimeField, ForeignKeyField, IntegerField, TextField
 
+from core.payment_channels import CHANNELS, FPX
 from webapp.clock import utcnow
 from webapp.models import Acknowledgement, BaseModel, Employer, User, not_negative, one_of
 
@@ -22,24 +23,33 @@ MESSAGE_KINDS = ("AR", "AE", "BE", "AC-direct", "AC-indirect", "AE-reply", "BC")
 VERDICTS = ("sent", "applied", "duplicate", "no_change", "conflict", "bad_signature", "certificate", "malformed",
             "unknown_order", "mismatch", "error")
 ONE_OF_TWO = "(acknowledgement_id IS NULL) <> (notice_id IS NULL)"  # an item is an ACR/ECR or a notice
+FPX_HAS_ITS_AR = "channel <> 'fpx' OR (msg_token IS NOT NULL AND bank_id IS NOT NULL AND ar_fields IS NOT NULL)"
 
 
 class PaymentAttempt(BaseModel):
-    """One FPX payment attempt (an AR): committed before the browser is sent to the exchange.
+    """One payment by any channel (core.payment_channels): for FPX an attempt (an AR), committed before the
+    browser is sent to the exchange; for EFT the slip awaiting an officer; for direct debit the debit sent to
+    the bank; at the counter or from the bank's collection file the payment recorded.
 
-    `status` moves only forward (webapp.services.fpx_answers): created -> pending (09/99) -> succeeded or
-    failed; needs_review when reconciliation could not get a final answer. `succeeded` is terminal.
+    `status` moves only forward: created -> pending (FPX 09/99; an EFT slip; a debit sent) -> succeeded or
+    failed (FPX's final code; an EFT rejected; a debit refused); needs_review when reconciliation could not
+    get a final answer from FPX. `succeeded` is terminal. The msg_token, bank_id and ar_fields columns are
+    FPX's (NULL for the other channels); `reference` is the other channels' (the EFT's payment reference, the
+    cheque number, the bank's reference).
     """
 
     order_no = CharField(max_length=20, unique=True)  # fpx_sellerExOrderNo (and fpx_sellerOrderNo)
     employer = ForeignKeyField(Employer, backref="payments", on_delete="RESTRICT")
-    user = ForeignKeyField(User, backref="+", on_delete="RESTRICT")
-    msg_token = CharField(max_length=2, constraints=[one_of("msg_token", FPX_TOKENS)])
+    user = ForeignKeyField(User, backref="+", on_delete="RESTRICT")  # who paid, or the officer/teller recording it
+    channel = CharField(max_length=12, default=FPX, constraints=[one_of("channel", CHANNELS)])
+    msg_token = CharField(max_length=2, null=True, constraints=[one_of("msg_token", FPX_TOKENS)])
     amount = BigIntegerField(constraints=[not_negative("amount")])  # sen
-    bank_id = CharField(max_length=10)
+    bank_id = CharField(max_length=10, null=True)
     email = CharField(max_length=254)
     status = CharField(max_length=12, default="created", constraints=[one_of("status", PAYMENT_STATUSES)])
-    ar_fields = TextField()  # JSON of the signed AR as sent: every AC is compared with it, AE is built from it
+    reference = CharField(max_length=60, null=True)
+    ar_fields = TextField(null=True)  # FPX: JSON of the signed AR as sent (every AC is compared with it, AE is built
+    # from it)
     fpx_txn_id = CharField(max_length=20, null=True)
     fpx_txn_time = CharField(max_length=14, null=True)
     debit_auth_code = CharField(max_length=2, null=True)
@@ -56,7 +66,9 @@ class PaymentAttempt(BaseModel):
     review_reason = CharField(max_length=200, null=True)
 
     class Meta:
-        indexes = ((("status", "next_check_at"), False), (("employer", "created_at"), False))
+        indexes = ((("status", "next_check_at"), False), (("employer", "created_at"), False),
+                   (("channel", "status", "created_at"), False))
+        constraints = [Check(FPX_HAS_ITS_AR)]
 
 
 class FclbNotice(BaseModel):

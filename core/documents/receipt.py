@@ -1,7 +1,9 @@
-"""The receipt of an FPX payment and the FCLB (late-payment interest) notice, as PDFs in both languages.
+"""The receipt of a payment (FPX, EFT, direct debit, bank counter) and the FCLB (late-payment interest)
+notice, as PDFs in both languages.
 
-The receipt lists every ACR/ECR (or notice) paid with its month and amount, and the FPX transaction that
-paid them; the notice states how the interest was reckoned (core.interest) and that it is paid like an ACR/ECR.
+The receipt lists every ACR/ECR (or notice) paid with its month and amount, how it was paid and the
+references of that channel (for FPX the transaction that paid them); the notice states how the interest
+was reckoned (core.interest) and that it is paid like an ACR/ECR.
 """
 
 from dataclasses import dataclass
@@ -27,11 +29,8 @@ class ReceiptData:
     paid_at: datetime  # Malaysia time
     items: list[PaidItem]
     amount: Decimal
-    fpx_txn_id: str
-    seller_order_no: str
-    buyer_bank: str
-    model: str  # "B2C" | "B2B1"
-    debit_auth_no: str
+    method: str  # the channel in both languages, e.g. "FPX B2C", "Debit Terus / Direct Debit"
+    details: list[tuple[str, str]]  # the channel's references: (bilingual label, value)
 
 
 @dataclass(frozen=True)
@@ -59,17 +58,14 @@ def receipt_pdf(data: ReceiptData) -> bytes:
     doc.pairs([("No. Resit / Receipt No.", data.number), ("Kod Majikan / Employer Code", data.employer_code),
                ("Nama Majikan / Employer Name", data.employer_name),
                ("Tarikh / Date", data.paid_at.strftime("%d/%m/%Y %I:%M:%S %p")),
-               ("Kaedah / Method", f"FPX {data.model}"), ("Bank", data.buyer_bank),
-               ("ID Transaksi FPX / FPX Transaction ID", data.fpx_txn_id),
-               ("No. Pesanan / Seller Order No.", data.seller_order_no),
-               ("No. Kelulusan / Approval No.", data.debit_auth_no or "-")], label_width=78)
+               ("Kaedah / Method", data.method), *data.details], label_width=78)
     doc.grid(["No.", "ACR/ECR / Notis", "Butiran / Details", "Bulan / Month", "Amaun / Amount (RM)"],
              [[str(n), item.number, item.description, item.period or "-", _rm(item.amount)]
               for n, item in enumerate(data.items, start=1)]
              + [["", "JUMLAH / TOTAL", "", "", _rm(data.amount)]], widths=(12, 48, 50, 30, 40))
-    doc.paragraph("Bayaran ini telah diterima melalui FPX. Resit ini dijana oleh komputer dan tidak memerlukan "
-                  "tandatangan.\nThis payment was received through FPX. This receipt is computer-generated and "
-                  "needs no signature.", size=8)
+    doc.paragraph(f"Bayaran ini telah diterima ({data.method}). Resit ini dijana oleh komputer dan tidak "
+                  f"memerlukan tandatangan.\nThis payment was received ({data.method}). This receipt is "
+                  "computer-generated and needs no signature.", size=8)
     return doc.output_bytes()
 
 

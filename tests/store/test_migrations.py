@@ -1,5 +1,6 @@
-"""Migration 0004 moves existing data: a database at 0003 with contributions in it, migrated, keeps every
-row and gains the constraints. On SQLite a file of its own; on PostgreSQL a database of its own."""
+"""Migrations 0004 and 0013 move existing data: a database with contributions (and payments) in it,
+migrated, keeps every row and gains the constraints. On SQLite a file of its own; on PostgreSQL a database of
+its own."""
 
 from datetime import date, datetime
 
@@ -93,3 +94,48 @@ def test_migration_0004_keeps_the_data_and_adds_the_constraints(old_database):
            created_at=NOW)  # a nil return has no number
     db.execute_sql("UPDATE acknowledgement SET amount = 3000000000 WHERE number = 'ACR112600000001'")
     assert db.execute_sql("SELECT amount FROM acknowledgement WHERE kind = 'ACR'").fetchone()[0] == 3_000_000_000
+
+
+def test_migration_0013_keeps_fpx_payments_and_lets_other_channels_in(old_database):
+    db = old_database
+    db.connect()
+    runner = Runner(db, directory=str(MIGRATIONS))
+    runner.up(target="0003_contributions")
+    user = insert(db, "user", email="a@example.com", name="A", role="employer", password_hash="x",
+                  password_is_temporary=False, language="ms", is_active=True, created_at=NOW)
+    employer = insert(db, "employer", code="E9000000001R", kind="business", name="X", business_entity="COMPANY",
+                      sub_entity="SDN_BHD", registration_number="1", nationality="MY", industry="G", address="x",
+                      postcode="50400", state="Selangor", phone="03", email="", first_employment_date=date(2020, 1, 1),
+                      induction_venue="x", status="registered", created_by_id=user, created_at=NOW)
+    submission = insert(db, "submission", employer_id=employer, month=date(2026, 10, 1), type="monthly",
+                        with_socso=True, with_eis=True, medium="8A", status="confirmed", confirm_token="t" * 43,
+                        created_by_id=user, created_at=NOW)
+    ack = insert(db, "acknowledgement", number="ACR112600000001", kind="ACR", submission_id=submission,
+                 employer_id=employer, month=date(2026, 10, 1), type="monthly", medium="8A", employees=1,
+                 amount=5855, status="paid", created_at=NOW)
+    runner.up(target="0012_audit_trail")
+    attempt = insert(db, "payment_attempt", order_no="AS000000000001", employer_id=employer, user_id=user,
+                     msg_token="01", amount=5855, bank_id="TEST0021", email="a@example.com", status="succeeded",
+                     ar_fields="{}", fpx_txn_id="2611250000000001", created_at=NOW, updated_at=NOW, checks=0)
+    insert(db, "payment_item", attempt_id=attempt, acknowledgement_id=ack, amount=5855, state="paid")
+    insert(db, "receipt", number="20260000000001", attempt_id=attempt, employer_id=employer, amount=5855,
+           created_at=NOW)
+
+    assert runner.up() == ["0013_payment_channels"]
+
+    row = db.execute_sql("SELECT order_no, channel, msg_token, bank_id, fpx_txn_id, amount FROM payment_attempt"
+                         ).fetchone()
+    assert tuple(row) == ("AS000000000001", "fpx", "01", "TEST0021", "2611250000000001", 5855)
+    joined = db.execute_sql("SELECT r.number, i.state FROM receipt r JOIN payment_attempt a ON a.id = r.attempt_id "
+                            "JOIN payment_item i ON i.attempt_id = a.id").fetchone()
+    assert tuple(joined) == ("20260000000001", "paid")
+    insert(db, "payment_attempt", order_no="EF000000000001", employer_id=employer, user_id=user, channel="eft",
+           amount=100, email="a@example.com", status="pending", reference="MBB123", created_at=NOW,
+           updated_at=NOW, checks=0)  # no FPX fields: another channel
+    for values in ({"channel": "fpx"}, {"channel": "cash"}):  # FPX needs its AR; channels are a closed list
+        with pytest.raises(IntegrityError), db.atomic():
+            insert(db, "payment_attempt", order_no="XX000000000001", employer_id=employer, user_id=user,
+                   amount=100, email="a@example.com", status="pending", created_at=NOW, updated_at=NOW, checks=0,
+                   **values)
+    with pytest.raises(IntegrityError), db.atomic():  # the payment the receipt points at stays
+        db.execute_sql("DELETE FROM payment_attempt WHERE order_no = 'AS000000000001'")

@@ -76,9 +76,10 @@ def password_changed(when: str) -> tuple[str, str]:
     return subject, body + SIGNATURE
 
 
-def payment_receipt(receipt: str, employer: str, amount: str, fpx_txn_id: str, order_no: str, items: list[str],
+def payment_receipt(receipt: str, employer: str, amount: str, method: str, details: list[str], items: list[str],
                     notices: list[str]) -> tuple[str, str]:
-    """The receipt of an FPX payment (the PDF is attached), with any FCLB notice it produced."""
+    """The receipt of a payment by any channel (the PDF is attached), with any FCLB notice it produced.
+    `method` names the channel in both languages; `details` are its references ("label: value")."""
     subject = f"Resit bayaran ASSIST / ASSIST payment receipt ({receipt})"
     paid = "\n".join(f"  - {line}" for line in items)
     late = ""
@@ -86,12 +87,12 @@ def payment_receipt(receipt: str, employer: str, amount: str, fpx_txn_id: str, o
         listed = "\n".join(f"  - {line}" for line in notices)
         late = ("\nNotis FCLB (faedah caruman lewat bayar) dijana; bayar di ASSIST, PAYMENT:\n"
                 f"FCLB notice(s) (interest on late payment) generated; pay them in ASSIST, PAYMENT:\n{listed}\n")
+    references = "\n".join(details)
     body = (
         "Salam Sejahtera,\n\n"
-        f"Bayaran FPX anda telah berjaya. No. Resit: {receipt}.\n"
-        f"Your FPX payment was successful. Receipt No.: {receipt}.\n\n"
-        f"Majikan / Employer: {employer}\nAmaun / Amount: {amount}\n"
-        f"ID Transaksi FPX / FPX Transaction ID: {fpx_txn_id}\nNo. Pesanan / Seller Order No.: {order_no}\n\n"
+        f"Bayaran anda telah diterima. No. Resit: {receipt}.\n"
+        f"Your payment has been received. Receipt No.: {receipt}.\n\n"
+        f"Majikan / Employer: {employer}\nAmaun / Amount: {amount}\nKaedah / Method: {method}\n{references}\n\n"
         f"Dibayar / Paid:\n{paid}\n{late}\n"
         "Resit dilampirkan (PDF). / The receipt is attached (PDF)."
     )

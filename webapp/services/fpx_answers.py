@@ -19,8 +19,8 @@ from urllib.parse import urlencode
 from core import fpx
 from core import payment_states as states
 from webapp.db import database, for_update, locked
-from webapp.payment_models import GatewayMessage, PaymentAttempt, PaymentItem
-from webapp.services import audit, settlement
+from webapp.payment_models import GatewayMessage, PaymentAttempt
+from webapp.services import settlement
 
 log = logging.getLogger("assist.payments")
 KINDS = ("AC-direct", "AC-indirect", "AE-reply")
@@ -130,13 +130,10 @@ def _change(attempt: PaymentAttempt, auth: fpx.Authorisation, status: str, now: 
     if status == states.SUCCEEDED:
         return settlement.succeed(attempt, auth, now, facts)
     if status == states.FAILED:
-        facts.update(status=status, completed_at=stamp, next_check_at=None, claimed_until=None)
-        PaymentItem.update(state="released").where(
-            (PaymentItem.attempt == attempt) & (PaymentItem.state == "open")).execute()
-        audit.record(None, "payment.failed", employer=attempt.employer_id, subject=attempt.order_no,
-                     details={"code": auth.debit_auth_code, "fpx_txn_id": auth.fpx_txn_id})
-    else:
-        facts["status"] = status
+        settlement.release(attempt, stamp, {k: v for k, v in facts.items() if k != "updated_at"},
+                           details={"code": auth.debit_auth_code, "fpx_txn_id": auth.fpx_txn_id})
+        return status
+    facts["status"] = status
     PaymentAttempt.update(**facts).where(PaymentAttempt.id == attempt.id).execute()
     return status
 

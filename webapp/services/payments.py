@@ -1,4 +1,5 @@
-"""Starting an FPX payment (QRG 5 / QRG 7, payments.md B.2): the cart becomes one payment attempt (an AR).
+"""Starting a payment (QRG 5 / QRG 7, payments.md B.2): the cart becomes one payment (`hold_cart`, for every
+channel); for FPX an attempt with its signed AR (`start`).
 
 The attempt, its items (each ACR/ECR or notice with its amount in sen) and the signed AR are committed
 before the browser is sent to the exchange, so every answer FPX sends has something to land on. Before a
@@ -11,7 +12,7 @@ from urllib.parse import urlencode
 
 from peewee import IntegrityError
 
-from core import fpx
+from core import fpx, payment_channels
 from core.errors import N_, Conflict, NotFound, ValidationError
 from core.payment_states import BACKOFF, LIVE
 from webapp.db import database, for_update, locked
@@ -27,7 +28,7 @@ IN_FLIGHT = N_("%(number)s is in a payment that is still waiting for the bank's 
 
 def order_number(sequence: int) -> str:
     """fpx_sellerExOrderNo: from a running number in the database, never from the clock (payments.md A.6)."""
-    return f"AS{sequence:012d}"
+    return payment_channels.order_number(payment_channels.FPX, sequence)
 
 
 def choose_bank(gateway: Gateway, token: str, bank_id: str, now: datetime) -> fpx.Bank:
@@ -56,9 +57,38 @@ def start(user: User, employer: Employer, gateway: Gateway, *, token: str, bank_
     choose_bank(gateway, token, bank_id, now)
     if any(item.in_flight for item in wanted):  # I6: ask FPX about the earlier attempt first
         for earlier in _holding(wanted):
-            reconciliation.check(earlier, gateway, now)
+            if earlier.channel == payment_channels.FPX:
+                reconciliation.check(earlier, gateway, now)
+    naive = now.replace(tzinfo=None)
+
+    def the_ar(order_no: str, amount: int) -> dict:
+        fpx.check_amount(token, amount)
+        ar = gateway.sign(fpx.build_ar(gateway.seller, token=token, seller_ex_order_no=order_no,
+                                       seller_order_no=order_no, txn_time=now, amount_sen=amount,
+                                       buyer_bank_id=bank_id, product_desc=PRODUCT, buyer_email=email))
+        return {"msg_token": token, "bank_id": bank_id, "ar_fields": json.dumps(ar),
+                "next_check_at": naive + BACKOFF[0]}
+
+    def record_the_ar(attempt: PaymentAttempt) -> None:
+        GatewayMessage.create(direction="out", kind="AR", attempt=attempt, order_no=attempt.order_no,
+                              verdict="sent", raw=urlencode(json.loads(attempt.ar_fields)), received_at=naive)
+
+    return hold_cart(user, employer, channel=payment_channels.FPX, email=email, now=naive, status="created",
+                     columns=the_ar, then=record_the_ar, details={"model": fpx.MODEL_NAMES[token], "bank": bank_id})
+
+
+def hold_cart(user: User, employer: Employer, *, channel: str, email: str, now: datetime, status: str = "pending",
+              reference: str | None = None, columns=None, then=None, details: dict | None = None
+              ) -> PaymentAttempt:
+    """The user's cart as one committed payment of `channel`, its items held (no other payment may take
+    them, and they cannot be cancelled) until the payment succeeds or fails. Inside one locked transaction:
+    the cart is read again, items held by a live payment are refused (Conflict), items paid or cancelled
+    meanwhile are refused, and the partial unique indexes are the last word. `columns(order_no, amount)` may
+    refuse (raise) or give the channel's own columns; `then(attempt)` writes more in the same transaction.
+    `now` is naive UTC.
+    """
     with locked():
-        wanted = cart.items(user, employer)  # again, inside the lock: "may I?" with the write
+        wanted = cart.items(user, employer)  # inside the lock: "may I?" with the write
         held = [item for item in wanted if item.in_flight]
         if held:
             raise Conflict(IN_FLIGHT, number=held[0].ref)
@@ -66,15 +96,11 @@ def start(user: User, employer: Employer, gateway: Gateway, *, token: str, bank_
             raise ValidationError(N_("The payment cart is empty: add the ACR/ECR to pay first."))
         _lock_unpaid(wanted)
         amount = cart.total(wanted)
-        fpx.check_amount(token, amount)
-        order_no = order_number(counters.next_value("fpx-order"))
-        ar = gateway.sign(fpx.build_ar(gateway.seller, token=token, seller_ex_order_no=order_no,
-                                       seller_order_no=order_no, txn_time=now, amount_sen=amount,
-                                       buyer_bank_id=bank_id, product_desc=PRODUCT, buyer_email=email))
-        naive = now.replace(tzinfo=None)
-        attempt = PaymentAttempt.create(order_no=order_no, employer=employer, user=user, msg_token=token,
-                                        amount=amount, bank_id=bank_id, email=email, ar_fields=json.dumps(ar),
-                                        created_at=naive, updated_at=naive, next_check_at=naive + BACKOFF[0])
+        order_no = payment_channels.order_number(channel, counters.next_value(f"{channel}-order"))
+        extra = columns(order_no, amount) if columns else {}
+        attempt = PaymentAttempt.create(order_no=order_no, employer=employer, user=user, channel=channel,
+                                        amount=amount, email=email, status=status, reference=reference,
+                                        created_at=now, updated_at=now, **extra)
         try:
             with database.atomic():
                 for item in wanted:
@@ -82,10 +108,10 @@ def start(user: User, employer: Employer, gateway: Gateway, *, token: str, bank_
                                        notice=item.notice_id, amount=item.amount)
         except IntegrityError:  # another payment took an item a moment ago (the partial unique index)
             raise Conflict(IN_FLIGHT, number=wanted[0].ref) from None
-        GatewayMessage.create(direction="out", kind="AR", attempt=attempt, order_no=order_no, verdict="sent",
-                              raw=urlencode(ar), received_at=naive)
+        if then:
+            then(attempt)
         audit.record(user, "payment.started", employer=employer, subject=order_no,
-                     details={"amount": amount, "model": fpx.MODEL_NAMES[token], "bank": bank_id,
+                     details={"channel": channel, "amount": amount, **(details or {}),
                               "items": [item.ref for item in wanted]})
     return attempt
 

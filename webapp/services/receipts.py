@@ -2,7 +2,7 @@
 
 import json
 
-from core import fpx
+from core import fpx, payment_channels
 from core.contributions import TYPES
 from core.documents.receipt import NoticeData, PaidItem, ReceiptData, notice_pdf, receipt_pdf
 from core.errors import N_, NotFound
@@ -30,15 +30,26 @@ def _items(attempt: PaymentAttempt) -> list[PaidItem]:
     return found
 
 
+def method_of(attempt: PaymentAttempt) -> tuple[str, list[tuple[str, str]]]:
+    """How a payment was made, in both languages, and its channel's references (label, value)."""
+    if attempt.channel == payment_channels.FPX:
+        return f"FPX {fpx.MODEL_NAMES[attempt.msg_token]}", [
+            ("Bank", fpx.bank_name(attempt.msg_token, attempt.bank_id)),
+            ("ID Transaksi FPX / FPX Transaction ID", attempt.fpx_txn_id or ""),
+            ("No. Pesanan / Seller Order No.", attempt.order_no),
+            ("No. Kelulusan / Approval No.", attempt.debit_auth_no or "-")]
+    return payment_channels.bilingual_name(attempt.channel), [
+        ("No. Rujukan / Reference No.", attempt.reference or "-"), ("No. Pesanan / Order No.", attempt.order_no)]
+
+
 def receipt_data(receipt: Receipt) -> ReceiptData:
     attempt = receipt.attempt
     employer = receipt.employer
+    method, details = method_of(attempt)
     return ReceiptData(
         number=receipt.number, employer_code=employer.code or "", employer_name=employer.name,
         paid_at=(attempt.completed_at or receipt.created_at) + MALAYSIA, items=_items(attempt),
-        amount=from_sen(receipt.amount), fpx_txn_id=attempt.fpx_txn_id or "", seller_order_no=attempt.order_no,
-        buyer_bank=fpx.bank_name(attempt.msg_token, attempt.bank_id), model=fpx.MODEL_NAMES[attempt.msg_token],
-        debit_auth_no=attempt.debit_auth_no or "")
+        amount=from_sen(receipt.amount), method=method, details=details)
 
 
 def notice_data(notice: FclbNotice) -> NoticeData:

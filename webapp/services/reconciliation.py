@@ -16,6 +16,7 @@ from urllib.parse import urlencode
 
 from core import fpx
 from core import payment_states as states
+from core.payment_channels import FPX
 from webapp.db import is_postgres, locked
 from webapp.fpx_gateway import Gateway
 from webapp.payment_models import GatewayMessage, PaymentAttempt
@@ -44,7 +45,8 @@ class Summary:
 def due(now: datetime, everything: bool = False, limit: int | None = None) -> list[int]:
     """Ids of the live attempts whose next AE is due (or all live ones with `everything`)."""
     stamp = naive_utc(now)
-    query = PaymentAttempt.select(PaymentAttempt.id).where(PaymentAttempt.status.in_(states.LIVE))
+    query = PaymentAttempt.select(PaymentAttempt.id).where(PaymentAttempt.status.in_(states.LIVE)
+                                                           & (PaymentAttempt.channel == FPX))
     if not everything:
         query = query.where(PaymentAttempt.next_check_at <= stamp)
     query = query.order_by(PaymentAttempt.next_check_at, PaymentAttempt.id)
@@ -57,7 +59,8 @@ def claim(ids: list[int], now: datetime, everything: bool = False) -> list[int]:
     """Take a lease on those of `ids` still live, due and not claimed by another worker; returns them."""
     stamp = naive_utc(now)
     free = (PaymentAttempt.claimed_until.is_null() | (PaymentAttempt.claimed_until < stamp))
-    condition = PaymentAttempt.id.in_(ids) & PaymentAttempt.status.in_(states.LIVE) & free
+    condition = (PaymentAttempt.id.in_(ids) & PaymentAttempt.status.in_(states.LIVE) & free
+                 & (PaymentAttempt.channel == FPX))
     if not everything:
         condition &= PaymentAttempt.next_check_at <= stamp
     with locked():
@@ -117,7 +120,10 @@ def record(asked: Asked, now: datetime) -> str | None:
 
 
 def check(attempt: PaymentAttempt, gateway: Gateway, now: datetime) -> str | None:
-    """One AE for one attempt now (I6, CHECK STATUS, CHECK AGAIN): ask, then record in one transaction."""
+    """One AE for one attempt now (I6, CHECK STATUS, CHECK AGAIN): ask, then record in one transaction.
+    Only FPX is asked; another channel's payment answers with its status as it is."""
+    if attempt.channel != FPX:
+        return attempt.status
     asked = ask(attempt, gateway)
     with locked():
         _sent([asked], now)
@@ -189,7 +195,7 @@ def _record_alone(asked: Asked, now: datetime) -> str | None:
 def needs_review() -> list[PaymentAttempt]:
     """The officers' list: attempts FPX has not given a final answer for, oldest first."""
     return list(PaymentAttempt.select().where(PaymentAttempt.status == states.NEEDS_REVIEW)
-                .order_by(PaymentAttempt.created_at))
+                .order_by(PaymentAttempt.created_at))  # every channel: a payment settled twice is refunded
 
 
 ALERTS = ("conflict", "mismatch", "bad_signature", "certificate", "unknown_order")

@@ -1,11 +1,13 @@
-"""A succeeded payment (`00`), settled inside the transaction that records it (payments.md B.2 step 6):
+"""A succeeded payment (FPX's `00`, an EFT verified, a debit confirmed, a counter payment recorded), settled
+inside the transaction that records it (payments.md B.2 step 6):
 its ACR/ECRs and notices become paid, the receipt gets its number, every ACR/ECR paid after its deadline gets
 an FCLB notice (interest from core.interest on the payment day, never twice for one ACR/ECR), the items leave
 every cart, and the receipt is emailed with its PDF (the outbox, same transaction; the PDF itself is rendered
 when the mail is delivered, so the lock is not held for it).
 
 If the items cannot be taken (FPX approved a payment recorded as failed, and its items were paid or cancelled
-since), nothing is marked paid twice (I1): the attempt goes to needs review for an officer to refund.
+since), nothing is marked paid twice (I1): the attempt goes to needs review for an officer to refund. A failed
+payment (`release`) frees its items; nothing is deleted.
 """
 
 import logging
@@ -28,16 +30,27 @@ log = logging.getLogger("assist.payments")
 
 
 def succeed(attempt: PaymentAttempt, auth: fpx.Authorisation, now: datetime, facts: dict) -> str:
-    """Mark the attempt succeeded and settle it; returns the status it ends in (succeeded or needs_review)."""
-    stamp = facts["updated_at"]
+    """FPX said 00: settle the attempt; returns the status it ends in (succeeded or needs_review)."""
+    done = {**facts, "debit_auth_no": (auth.debit_auth_no or "")[:20] or None}
+    return settle(attempt, facts["updated_at"], done, details={"fpx_txn_id": auth.fpx_txn_id})
+
+
+def settle(attempt: PaymentAttempt, stamp: datetime, facts: dict | None = None, *, actor=None,
+           details: dict | None = None) -> str:
+    """Mark a payment of any channel succeeded at `stamp` (naive UTC) and settle it, inside the caller's locked
+    transaction: items paid, receipt, FCLB notices for late ACR/ECRs, carts emptied, the receipt emailed.
+    `facts` are more columns of the attempt to set; `actor` the officer or teller who recorded it (None for a
+    bank's answer). Returns "succeeded", or "needs_review" when its items were paid or cancelled meanwhile.
+    """
+    details = details or {}
     paid_on = (stamp + MALAYSIA).date()
     items = list(PaymentItem.select().where(PaymentItem.attempt == attempt))
     ack_ids = [item.acknowledgement_id for item in items if item.acknowledgement_id]
     notice_ids = [item.notice_id for item in items if item.notice_id]
     acks = list(Acknowledgement.select().where(Acknowledgement.id.in_(ack_ids or [0])))
     notices = list(FclbNotice.select().where(FclbNotice.id.in_(notice_ids or [0])))
-    done = {**facts, "completed_at": stamp, "paid_on": paid_on, "next_check_at": None, "claimed_until": None,
-            "debit_auth_no": (auth.debit_auth_no or "")[:20] or None}
+    done = {**(facts or {}), "updated_at": stamp, "completed_at": stamp, "paid_on": paid_on, "next_check_at": None,
+            "claimed_until": None}
     problem = _cannot_take(acks, notices, attempt)
     if problem is None:
         try:
@@ -46,11 +59,11 @@ def succeed(attempt: PaymentAttempt, auth: fpx.Authorisation, now: datetime, fac
         except IntegrityError:
             problem = "its ACR/ECR or notices were paid by another payment"
     if problem:
-        log.error("FPX approved %s (%s) but %s: needs review (refund)", attempt.order_no, auth.fpx_txn_id, problem)
-        PaymentAttempt.update(status="needs_review", review_reason=f"Approved by FPX (00) but {problem}."[:200],
+        log.error("%s payment %s was made but %s: needs review (refund)", attempt.channel, attempt.order_no, problem)
+        PaymentAttempt.update(status="needs_review", review_reason=f"Paid ({attempt.channel}) but {problem}."[:200],
                               **done).where(PaymentAttempt.id == attempt.id).execute()
-        audit.record(None, "payment.review", employer=attempt.employer_id, subject=attempt.order_no,
-                     details={"fpx_txn_id": auth.fpx_txn_id, "reason": problem})
+        audit.record(actor, "payment.review", employer=attempt.employer_id, subject=attempt.order_no,
+                     details={**details, "channel": attempt.channel, "reason": problem})
         return "needs_review"
     Acknowledgement.update(status="paid").where(Acknowledgement.id.in_(ack_ids or [0])).execute()
     FclbNotice.update(status="paid").where(FclbNotice.id.in_(notice_ids or [0])).execute()
@@ -61,13 +74,25 @@ def succeed(attempt: PaymentAttempt, auth: fpx.Authorisation, now: datetime, fac
     amounts = {item.acknowledgement_id: item.amount for item in items if item.acknowledgement_id}
     late = [_notice(attempt, ack, amounts[ack.id], paid_on, stamp) for ack in acks
             if days_late(ack.month, paid_on) > 0]
-    audit.record(None, "payment.succeeded", employer=attempt.employer_id, subject=attempt.order_no,
-                 details={"amount": attempt.amount, "receipt": receipt.number, "fpx_txn_id": auth.fpx_txn_id,
+    audit.record(actor, "payment.succeeded", employer=attempt.employer_id, subject=attempt.order_no,
+                 details={**details, "channel": attempt.channel, "amount": attempt.amount, "receipt": receipt.number,
                           "paid": [a.number for a in acks] + [n.number for n in notices]})
     CartItem.delete().where(CartItem.acknowledgement.in_(ack_ids or [0]) | CartItem.notice.in_(notice_ids or [0])
                             ).execute()
     _email(attempt, receipt, [n for n in late if n is not None])
     return "succeeded"
+
+
+def release(attempt: PaymentAttempt, stamp: datetime, facts: dict | None = None, *, actor=None,
+            details: dict | None = None) -> None:
+    """Mark a payment of any channel failed (FPX's final refusal, an EFT slip rejected, a debit refused),
+    inside the caller's locked transaction: its items are free to be paid again; nothing is deleted."""
+    PaymentItem.update(state="released").where(
+        (PaymentItem.attempt == attempt) & (PaymentItem.state == "open")).execute()
+    PaymentAttempt.update(status="failed", updated_at=stamp, completed_at=stamp, next_check_at=None,
+                          claimed_until=None, **(facts or {})).where(PaymentAttempt.id == attempt.id).execute()
+    audit.record(actor, "payment.failed", employer=attempt.employer_id, subject=attempt.order_no,
+                 details={**(details or {}), "channel": attempt.channel})
 
 
 def _cannot_take(acks, notices, attempt) -> str | None:
@@ -101,7 +126,8 @@ def _email(attempt: PaymentAttempt, receipt: Receipt, notices: list[FclbNotice])
     data = receipts.receipt_data(receipt)
     subject, body = emails.payment_receipt(
         receipt=receipt.number, employer=f"{data.employer_code} {data.employer_name}",
-        amount=format_rm(data.amount), fpx_txn_id=data.fpx_txn_id, order_no=attempt.order_no,
+        amount=format_rm(data.amount), method=data.method,
+        details=[f"{label}: {value}" for label, value in data.details],
         items=[f"{item.number} {item.period} {format_rm(item.amount)}" for item in data.items],
         notices=[f"{n.number} {format_rm(from_sen(n.amount))}" for n in notices])
     # The PDFs are built when the mail goes out (about 0.1 s of CPU each): the AC's transaction stays short.
