@@ -107,13 +107,11 @@ def _rebuild_sqlite(db, model):
 def up(migrator, db):
     model = _payment_attempt(db)
     if isinstance(migrator, PostgresqlMigrator):  # `db` may be a DatabaseProxy
-        migrate(migrator.add_column("payment_attempt", "channel", model.channel),
+        migrate(migrator.add_column("payment_attempt", "channel", model.channel),  # with its CHECK
                 migrator.add_column("payment_attempt", "reference", model.reference),
                 migrator.drop_not_null("payment_attempt", "msg_token"),
                 migrator.drop_not_null("payment_attempt", "bank_id"),
                 migrator.drop_not_null("payment_attempt", "ar_fields"),
-                migrator.add_constraint("payment_attempt", "payment_attempt_channel_check",
-                                        _one_of("channel", CHANNELS)),
                 migrator.add_constraint("payment_attempt", "payment_attempt_fpx_has_its_ar", Check(FPX_HAS_ITS_AR)))
         model._schema.create_indexes(safe=True)
         return
