@@ -19,6 +19,7 @@ from tests.bench import row
 from tests.conftest import app_config
 from tests.support import ROOT, LiveServer, free_port
 from webapp import create_app
+from webapp.clock import malaysia_today, utcnow
 from webapp.db import database
 from webapp.models import (
     Employer,
@@ -28,8 +29,6 @@ from webapp.models import (
     RegistrationBatch,
     SubmissionLine,
     User,
-    malaysia_today,
-    utcnow,
 )
 from webapp.services import contributions, hashing
 

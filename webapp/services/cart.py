@@ -6,10 +6,10 @@ An item held by a payment still in flight stays in the cart but is marked and ca
 from dataclasses import dataclass
 from datetime import date
 
-from peewee import JOIN, IntegrityError
+from peewee import JOIN, IntegrityError, fn
 
 from core.errors import N_, NotFound, ValidationError
-from webapp.db import database, locked
+from webapp.db import Prepared, database, locked
 from webapp.models import Acknowledgement, Employer, Employment, Person, SubmissionLine, User
 from webapp.payment_models import CartItem, FclbNotice, PaymentAttempt, PaymentItem
 
@@ -90,14 +90,16 @@ def items(user: User, employer: Employer) -> list[Payable]:
                        in_cart=True) for n in notices])
 
 
+_count = Prepared(lambda user_id, employer_id: CartItem.select(fn.COUNT(CartItem.id))
+                  .join(Acknowledgement, JOIN.LEFT_OUTER, on=(CartItem.acknowledgement == Acknowledgement.id))
+                  .join_from(CartItem, FclbNotice, JOIN.LEFT_OUTER, on=(CartItem.notice == FclbNotice.id))
+                  .where((CartItem.user == user_id) & (CartItem.employer == employer_id)
+                         & ((Acknowledgement.status == "unpaid") | (FclbNotice.status == "unpaid"))).tuples())
+
+
 def count(user: User, employer: Employer) -> int:
-    """How many payable items are in the cart (the badge in the header): one query."""
-    return (CartItem.select()
-            .join(Acknowledgement, JOIN.LEFT_OUTER, on=(CartItem.acknowledgement == Acknowledgement.id))
-            .join_from(CartItem, FclbNotice, JOIN.LEFT_OUTER, on=(CartItem.notice == FclbNotice.id))
-            .where((CartItem.user == user) & (CartItem.employer == employer)
-                   & ((Acknowledgement.status == "unpaid") | (FclbNotice.status == "unpaid")))
-            .count())
+    """How many payable items are in the cart (the badge in the header on every page): one prepared query."""
+    return _count(user.id, employer.id)[0][0]
 
 
 def _find(employer: Employer, ref: str) -> tuple[Acknowledgement | None, FclbNotice | None]:

@@ -21,7 +21,7 @@ from peewee import JOIN, fn
 from core import contributions as rules
 from core.money import from_sen, sen
 from core.periods import add_months
-from webapp.db import database
+from webapp.db import Prepared, database
 from webapp.models import Employer, Employment, Person, Submission, SubmissionLine
 from webapp.services.employees import coverage_now, first_eis_on
 
@@ -31,19 +31,20 @@ LINE_COLUMNS = ("submission_id", "employment_id", "position", "status", "wages",
                 "carried_from", "carried_accepted")
 
 
-def employments_in(employer: Employer, month: date):
-    """Employees working at any time in `month`: registered, started by its end, not left before it."""
+def employments_in(employer: Employer, month: date, after: date | None = None):
+    """Employees working at any time in `month`: registered, started by its end, not left before it.
+    (`after` is the first day of the next month; given by a prepared query as a placeholder.)"""
     # Only what the lines and core.coverage need: a big employer has thousands of rows here.
     return (Employment.select(Employment.id, Employment.start_date, Employment.end_date, Employment.domestic,
                               Employment.person, Person.id, Person.id_number, Person.name, Person.birth_date,
                               Person.citizen, Person.first_insured_on, first_eis_on()).join(Person)
-            .where(_working_in(employer, month))
+            .where(_working_in(employer, month, after))
             .order_by(Person.name, Employment.id))
 
 
-def _working_in(employer: Employer, month: date):
+def _working_in(employer: Employer, month: date, after: date | None = None):
     return ((Employment.employer == employer) & (Employment.status != "pending")
-            & (Employment.start_date < add_months(month, 1))
+            & (Employment.start_date < (after if after is not None else add_months(month, 1)))
             & (Employment.end_date.is_null() | (Employment.end_date >= month)))
 
 
@@ -139,24 +140,39 @@ def build(submission: Submission, employer: Employer, *, declared: dict | None =
     insert_lines(rows)
 
 
+def _has_line(submission_id):
+    return (SubmissionLine.select(SubmissionLine.id)
+            .where((SubmissionLine.submission == submission_id) & (SubmissionLine.employment == Employment.id)))
+
+
+# The three reads of `differences`, run before every draft page is shown: prepared (their SQL is built once).
+_missing = Prepared(lambda submission_id, employer_id, month, after: employments_in(employer_id, month, after)
+                    .where(~fn.EXISTS(_has_line(submission_id))))
+_gone = Prepared(lambda submission_id, employer_id, month, after: SubmissionLine.select(SubmissionLine.id).join(
+    Employment, JOIN.LEFT_OUTER, on=((SubmissionLine.employment == Employment.id)
+                                     & _working_in(employer_id, month, after)))
+    .where((SubmissionLine.submission == submission_id) & Employment.id.is_null()))
+
+
+def _restated_query(submission_id, month, after):
+    left = Employment.end_date.is_null(False) & (Employment.end_date < after)
+    return (SubmissionLine.select(SubmissionLine.id, Employment.start_date, Employment.end_date)
+            .join(Employment)
+            .where((SubmissionLine.submission == submission_id)
+                   & ((left & (SubmissionLine.status != "left"))
+                      | (~left & (Employment.start_date >= month) & (SubmissionLine.status == "active")))))
+
+
+_restated = Prepared(_restated_query)
+
+
 def differences(submission: Submission) -> tuple[list, list, list]:
     """What an open draft lacks against the month's employments: (employments without a line, lines whose
     employment no longer reaches the month, lines whose New/Left registration knows better). Reads only:
     indexed anti-joins, cheap when nothing changed."""
-    month, employer = submission.month, submission.employer_id
-    has_line = (SubmissionLine.select(SubmissionLine.id)
-                .where((SubmissionLine.submission == submission) & (SubmissionLine.employment == Employment.id)))
-    missing = list(employments_in(employer, month).where(~fn.EXISTS(has_line)))
-    gone = list(SubmissionLine.select(SubmissionLine.id).join(
-        Employment, JOIN.LEFT_OUTER, on=((SubmissionLine.employment == Employment.id) & _working_in(employer, month)))
-        .where((SubmissionLine.submission == submission) & Employment.id.is_null()))
-    left = Employment.end_date.is_null(False) & (Employment.end_date < add_months(month, 1))
-    restated = list(SubmissionLine.select(SubmissionLine.id, Employment.start_date, Employment.end_date)
-                    .join(Employment)
-                    .where((SubmissionLine.submission == submission)
-                           & ((left & (SubmissionLine.status != "left"))
-                              | (~left & (Employment.start_date >= month) & (SubmissionLine.status == "active")))))
-    return missing, gone, restated
+    month, employer, after = submission.month, submission.employer_id, add_months(submission.month, 1)
+    return (_missing(submission.id, employer, month, after), _gone(submission.id, employer, month, after),
+            _restated(submission.id, month, after))
 
 
 def follow(submission: Submission) -> bool:
