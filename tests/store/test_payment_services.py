@@ -282,3 +282,15 @@ def test_a_failing_enquiry_is_retried_later_and_fails_nothing(world, exchange):
     current = PaymentAttempt.get_by_id(attempt.id)
     assert current.status == "created" and current.next_check_at > NOW.replace(tzinfo=None) + timedelta(minutes=5)
     assert GatewayMessage.get(GatewayMessage.kind == "AE-reply").verdict == "error"
+
+
+def test_an_approval_heard_late_is_dated_by_fpx_not_by_when_the_portal_heard_of_it(world, exchange):
+    user, employer, gateway = world
+    acr = bill(employer, user, MARCH, "ACR", 4390)  # due 15 April; paid at FPX on 10 April
+    attempt = pay(user, employer, gateway, acr)
+    heard = NOW + timedelta(days=10)  # the AC was lost; reconciliation heard of the 00 on 20 April
+    assert answer(exchange, attempt, "00", now=heard).verdict == "applied"
+    paid = PaymentAttempt.get_by_id(attempt.id)
+    assert paid.paid_on == date(2026, 4, 10)
+    assert paid.completed_at == NOW.replace(tzinfo=None)
+    assert FclbNotice.select().count() == 0  # on time: no late interest

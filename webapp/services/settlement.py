@@ -11,7 +11,7 @@ payment (`release`) frees its items; nothing is deleted.
 """
 
 import logging
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 from peewee import IntegrityError
 
@@ -30,26 +30,48 @@ log = logging.getLogger("assist.payments")
 
 
 def succeed(attempt: PaymentAttempt, auth: fpx.Authorisation, now: datetime, facts: dict) -> str:
-    """FPX said 00: settle the attempt; returns the status it ends in (succeeded or needs_review)."""
+    """FPX said 00: settle the attempt; returns the status it ends in (succeeded or needs_review).
+    The payment is dated by FPX's transaction time, not by when the portal heard of it: an approval at 23:58
+    on the 15th that reaches the portal after midnight (a lost AC, a B2B1 checked daily) is paid on time."""
     done = {**facts, "debit_auth_no": (auth.debit_auth_no or "")[:20] or None}
-    return settle(attempt, facts["updated_at"], done, details={"fpx_txn_id": auth.fpx_txn_id})
+    return settle(attempt, facts["updated_at"], done, details={"fpx_txn_id": auth.fpx_txn_id},
+                  paid_at=fpx_time(auth, attempt, facts["updated_at"]))
+
+
+FPX_CLOCK_SKEW = timedelta(minutes=15)  # FPX refuses an AR whose time is further off (XW)
+
+
+def fpx_time(auth: fpx.Authorisation, attempt: PaymentAttempt, recorded: datetime) -> datetime:
+    """FPX's transaction time as naive UTC when it is plausible (after the attempt, not after it was heard
+    of), else the time it was recorded."""
+    try:
+        said = fpx.parse_txn_time(auth.fpx_txn_time).astimezone(UTC).replace(tzinfo=None)
+    except fpx.FpxError:
+        return recorded
+    if attempt.created_at - FPX_CLOCK_SKEW <= said <= recorded + FPX_CLOCK_SKEW:
+        return min(said, recorded)
+    log.warning("FPX time %s of %s is implausible: dated when recorded", auth.fpx_txn_time, attempt.order_no)
+    return recorded
 
 
 def settle(attempt: PaymentAttempt, stamp: datetime, facts: dict | None = None, *, actor=None,
-           details: dict | None = None) -> str:
-    """Mark a payment of any channel succeeded at `stamp` (naive UTC) and settle it, inside the caller's locked
-    transaction: items paid, receipt, FCLB notices for late ACR/ECRs, carts emptied, the receipt emailed.
-    `facts` are more columns of the attempt to set; `actor` the officer or teller who recorded it (None for a
-    bank's answer). Returns "succeeded", or "needs_review" when its items were paid or cancelled meanwhile.
+           details: dict | None = None, paid_at: datetime | None = None) -> str:
+    """Mark a payment of any channel succeeded (recorded at `stamp`, naive UTC) and settle it, inside the
+    caller's locked transaction: items paid, receipt, FCLB notices for late ACR/ECRs, carts emptied, the
+    receipt emailed. `paid_at` is when the money was paid if the channel says (else `stamp`): it dates the
+    receipt and the late interest. `facts` are more columns of the attempt to set; `actor` the officer or
+    teller who recorded it (None for a bank's answer). Returns "succeeded", or "needs_review" when its items
+    were paid or cancelled meanwhile.
     """
     details = details or {}
-    paid_on = (stamp + MALAYSIA).date()
+    paid_at = paid_at or stamp
+    paid_on = (paid_at + MALAYSIA).date()
     items = list(PaymentItem.select().where(PaymentItem.attempt == attempt))
     ack_ids = [item.acknowledgement_id for item in items if item.acknowledgement_id]
     notice_ids = [item.notice_id for item in items if item.notice_id]
     acks = list(Acknowledgement.select().where(Acknowledgement.id.in_(ack_ids or [0])))
     notices = list(FclbNotice.select().where(FclbNotice.id.in_(notice_ids or [0])))
-    done = {**(facts or {}), "updated_at": stamp, "completed_at": stamp, "paid_on": paid_on, "next_check_at": None,
+    done = {**(facts or {}), "updated_at": stamp, "completed_at": paid_at, "paid_on": paid_on, "next_check_at": None,
             "claimed_until": None}
     problem = _cannot_take(acks, notices, attempt)
     if problem is None:
