@@ -192,6 +192,17 @@ def parse_txn_time(text: str) -> datetime:
         raise FpxError(f"Not an FPX time: {text!r}") from None
 
 
+_BUYER_EMAIL = re.compile(r"[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(\.[A-Za-z0-9-]{1,63})+")
+
+
+def check_buyer_email(email: str) -> None:
+    """The payer's email as FPX may carry it: plain ASCII (the checksum joins fields with `|`, so a `|` in a
+    field would shift them), at most 100 characters. Raise ValidationError otherwise."""
+    if len(email) > 100 or not _BUYER_EMAIL.fullmatch(email):
+        raise ValidationError(N_("Enter an email address in plain letters, digits and . _ - + (for FPX)."),
+                              field="email")
+
+
 # --- building messages --------------------------------------------------------------------------------------
 
 def build_ar(seller: Seller, *, token: str, seller_ex_order_no: str, seller_order_no: str, txn_time: datetime,

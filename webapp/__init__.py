@@ -106,6 +106,7 @@ def register_request_id(app: Flask) -> None:
         return response
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("fontTools").setLevel(logging.WARNING)  # fpdf2's font subsetting logs every PDF at INFO
 
 
 def register_reminder_worker(app: Flask) -> None:

@@ -47,9 +47,12 @@ def sign_in(user, token: str) -> None:
     session.permanent = True
 
 
+POLL_HEADER = "X-Assist-Poll"  # set by a page that refreshes itself (hx-headers): not the user's activity
+
+
 @login_manager.user_loader
 def load_user(token: str):
-    live = sessions.resolve(token, timeouts())
+    live = sessions.resolve(token, timeouts(), activity=request.headers.get(POLL_HEADER) != "1")
     if live is None:
         g.session_ended = True
         return None

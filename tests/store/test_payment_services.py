@@ -85,7 +85,8 @@ def test_start_commits_the_attempt_its_items_and_the_signed_ar(world, exchange):
     assert GatewayMessage.get(GatewayMessage.kind == "AR").raw.startswith("fpx_buyerAccNo=")
     assert [p.in_flight for p in cart.items(user, employer)] == [True, True]
     with pytest.raises(Conflict):  # I6 asked FPX (still 09): the items cannot go in a second payment
-        payments.start(user, employer, gateway, token=fpx.B2C, bank_id="TEST0021", email="a@b.test", now=NOW)
+        payments.start(user, employer, gateway, token=fpx.B2C, bank_id="TEST0021", email="a@b.test",
+                       now=NOW + timedelta(minutes=2))
     assert gateway.enquiries == [attempt.order_no]
     assert PaymentAttempt.select().count() == 1
 
@@ -294,3 +295,24 @@ def test_an_approval_heard_late_is_dated_by_fpx_not_by_when_the_portal_heard_of_
     assert paid.paid_on == date(2026, 4, 10)
     assert paid.completed_at == NOW.replace(tzinfo=None)
     assert FclbNotice.select().count() == 0  # on time: no late interest
+
+
+def test_a_second_press_of_proceed_gets_the_same_payment_but_not_minutes_later(world):
+    user, employer, gateway = world
+    acr = bill(employer, user, MARCH, "ACR", 4390)
+    first = pay(user, employer, gateway, acr)
+    again = payments.start(user, employer, gateway, token=fpx.B2C, bank_id="TEST0021", email="pay@example.com",
+                           now=NOW + timedelta(seconds=5))
+    assert again.id == first.id and PaymentAttempt.select().count() == 1
+    with pytest.raises(Conflict):  # abandoned at the bank and tried again: held until FPX answers
+        payments.start(user, employer, gateway, token=fpx.B2C, bank_id="TEST0021", email="pay@example.com",
+                       now=NOW + timedelta(minutes=5))
+
+
+@pytest.mark.parametrize("email", ["a|b@c.com", "pengguna@contoh.みんな", "x" * 95 + "@a.com", "no-at-sign"])
+def test_an_email_fpx_cannot_carry_is_refused_before_anything_is_sent(world, email):
+    user, employer, gateway = world
+    cart.add(user, employer, [bill(employer, user, MARCH, "ACR", 4390).number])
+    with pytest.raises(ValidationError):
+        payments.start(user, employer, gateway, token=fpx.B2C, bank_id="TEST0021", email=email, now=NOW)
+    assert PaymentAttempt.select().count() == 0

@@ -7,7 +7,7 @@ new attempt takes an item that an earlier attempt still holds, that attempt's st
 """
 
 import json
-from datetime import datetime
+from datetime import datetime, timedelta
 from urllib.parse import urlencode
 
 from peewee import IntegrityError
@@ -50,9 +50,12 @@ def start(user: User, employer: Employer, gateway: Gateway, *, token: str, bank_
     """
     if token not in (fpx.B2C, fpx.B2B1):
         raise ValidationError(N_("Choose the business model."), field="model")
+    fpx.check_buyer_email(email)
     wanted = cart.items(user, employer)
     if not wanted:
         raise ValidationError(N_("The payment cart is empty: add the ACR/ECR to pay first."))
+    if (repeat := _just_started(user, employer, wanted, now)) is not None:
+        return repeat  # a second press of PROCEED (no JavaScript, a slow link): the same payment, not an error
     fpx.check_amount(token, cart.total(wanted))
     choose_bank(gateway, token, bank_id, now)
     if any(item.in_flight for item in wanted):  # I6: ask FPX about the earlier attempt first
@@ -73,8 +76,33 @@ def start(user: User, employer: Employer, gateway: Gateway, *, token: str, bank_
         GatewayMessage.create(direction="out", kind="AR", attempt=attempt, order_no=attempt.order_no,
                               verdict="sent", raw=urlencode(json.loads(attempt.ar_fields)), received_at=naive)
 
-    return hold_cart(user, employer, channel=payment_channels.FPX, email=email, now=naive, status="created",
-                     columns=the_ar, then=record_the_ar, details={"model": fpx.MODEL_NAMES[token], "bank": bank_id})
+    try:
+        return hold_cart(user, employer, channel=payment_channels.FPX, email=email, now=naive, status="created",
+                         columns=the_ar, then=record_the_ar,
+                         details={"model": fpx.MODEL_NAMES[token], "bank": bank_id})
+    except Conflict:  # the first press may have committed while this one waited for the lock
+        if (repeat := _just_started(user, employer, wanted, now)) is not None:
+            return repeat
+        raise
+
+
+REPEAT_WITHIN = timedelta(seconds=60)  # a double press, not a payment abandoned at the bank
+
+
+def _just_started(user: User, employer: Employer, wanted, now: datetime) -> PaymentAttempt | None:
+    """This user's FPX attempt of the last minutes for exactly these items that has not gone to FPX yet."""
+    ack_ids = {item.acknowledgement_id for item in wanted if item.acknowledgement_id}
+    notice_ids = {item.notice_id for item in wanted if item.notice_id}
+    since = now.replace(tzinfo=None) - REPEAT_WITHIN
+    for attempt in (PaymentAttempt.select().where(
+            (PaymentAttempt.user == user) & (PaymentAttempt.employer == employer) & (PaymentAttempt.status == "created")
+            & (PaymentAttempt.channel == payment_channels.FPX) & (PaymentAttempt.created_at >= since))
+            .order_by(PaymentAttempt.id.desc()).limit(3)):
+        items = items_of(attempt)
+        if ({i.acknowledgement_id for i in items if i.acknowledgement_id} == ack_ids
+                and {i.notice_id for i in items if i.notice_id} == notice_ids):
+            return attempt
+    return None
 
 
 def hold_cart(user: User, employer: Employer, *, channel: str, email: str, now: datetime, status: str = "pending",

@@ -36,8 +36,10 @@ def start(user: User, *, kiosk: bool, user_agent: str = "") -> str:
     return token
 
 
-def resolve(token: str, timeouts: Timeouts, now: datetime | None = None) -> AuthSession | None:
-    """The live session for `token`, or None when unknown, revoked or timed out (then revoked)."""
+def resolve(token: str, timeouts: Timeouts, now: datetime | None = None, *, activity: bool = True
+            ) -> AuthSession | None:
+    """The live session for `token`, or None when unknown, revoked or timed out (then revoked). A request
+    that is not the user's doing (`activity=False`: a page refreshing itself) does not reset the idle clock."""
     now = now or utcnow()
     session = _session_by_hash.first(_digest(token))
     if session is None or session.revoked_at is not None:
@@ -52,7 +54,7 @@ def resolve(token: str, timeouts: Timeouts, now: datetime | None = None) -> Auth
     if user is None:
         return None
     session.user = user
-    if now - session.last_seen_at > TOUCH_EVERY:
+    if activity and now - session.last_seen_at > TOUCH_EVERY:
         AuthSession.update(last_seen_at=now).where(AuthSession.id == session.id).execute()
         session.last_seen_at = now
     return session

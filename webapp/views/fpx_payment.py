@@ -4,7 +4,7 @@ without JavaScript); Payment Status; Receipt Generated and New FCLB Notice Gener
 """
 
 import logging
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from flask import Blueprint, abort, current_app, redirect, request, url_for
 from flask_babel import gettext
@@ -58,13 +58,14 @@ def _banks(gateway, token: str, form: FpxPaymentForm) -> str | None:
 def pay(employer):
     gateway = fpx_gateway.from_config(current_app.config)
     form = FpxPaymentForm(model=request.args.get("model") or fpx.B2C, email=current_user.email)
-    token = form.model.data if form.model.data in fpx.MODEL_NAMES else fpx.B2C
+    asked = form.model.data  # a forged model is refused by the service, not taken as B2C
+    token = asked if asked in fpx.MODEL_NAMES else fpx.B2C
     form.model.data = token
     bank_error = _banks(gateway, token, form)
     error = None
     if request.method == "POST" and not request.form.get("show") and form.validate_on_submit() and not bank_error:
         try:  # the service reads the cart itself, inside its lock
-            attempt = payments.start(current_user, employer, gateway, token=token, bank_id=form.bank.data,
+            attempt = payments.start(current_user, employer, gateway, token=asked, bank_id=form.bank.data,
                                      email=form.email.data.strip(), now=now())
         except AssistError as exc:
             error = translate_error(exc)
@@ -110,7 +111,19 @@ def status(employer, order_no: str):
     answer = fpx.response_code(code) if code else None
     return render("payment/status.html", block="status", employer=attempt.employer, attempt=attempt, answer=answer,
                   bank=fpx.bank_name(attempt.msg_token, attempt.bank_id), form=PlainForm(),
-                  txn_time=_txn_time(attempt.fpx_txn_time))
+                  txn_time=_txn_time(attempt.fpx_txn_time), poll=_poll_every(attempt))
+
+
+def _poll_every(attempt) -> str | None:
+    """How often the status page refreshes itself while FPX has not answered: every 5 s for three minutes,
+    then every 30 s; after half an hour it stops (CHECK STATUS remains), so a page left open on a metered
+    link or a kiosk does not refresh for days. (The refreshes do not count as activity: the idle logout holds.)"""
+    if attempt.status not in ("created", "pending", "needs_review"):
+        return None
+    age = now().replace(tzinfo=None) - attempt.created_at
+    if age < timedelta(minutes=3):
+        return "5s"
+    return "30s" if age < timedelta(minutes=30) else None
 
 
 def _txn_time(text: str | None):

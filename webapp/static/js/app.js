@@ -83,6 +83,9 @@
     clearInterval(timer);
     timer = setInterval(tick, 1000);
   }
-  document.addEventListener("htmx:afterRequest", restart);
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var headers = (event.detail.requestConfig || {}).headers || {};
+    if (headers["X-Assist-Poll"] !== "1") { restart(); }  /* a page refreshing itself is not activity */
+  });
   restart();
 })();

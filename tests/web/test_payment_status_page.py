@@ -1,0 +1,51 @@
+"""The FPX Payment Status page refreshes itself while FPX has not answered, but not for ever, and its
+refreshes are not the user's activity: the idle logout (30 minutes, 3 on a kiosk) still comes."""
+
+from datetime import timedelta
+
+from tests.conftest import make_user
+from tests.factories import registered_employer
+from webapp.clock import utcnow
+from webapp.db import database
+from webapp.models import AuthSession
+from webapp.payment_models import PaymentAttempt
+
+
+def attempt(employer, user, order_no, age):
+    created = utcnow() - age
+    return PaymentAttempt.create(order_no=order_no, employer=employer, user=user, msg_token="01", amount=1000,
+                                 bank_id="TEST0021", email="a@b.test", status="created", ar_fields="{}",
+                                 created_at=created, updated_at=created)
+
+
+def test_the_status_page_refreshes_fast_then_slowly_then_not_at_all(client, auth):
+    with database.connection_context():
+        user = make_user()
+        employer, _ = registered_employer(user)
+        for order_no, age in (("AS000000000001", timedelta(seconds=10)), ("AS000000000002", timedelta(minutes=10)),
+                              ("AS000000000003", timedelta(hours=2))):
+            attempt(employer, user, order_no, age)
+    auth.login()
+    fresh = client.get("/payment/fpx/AS000000000001").get_data(as_text=True)
+    assert 'hx-trigger="every 5s"' in fresh and "X-Assist-Poll" in fresh
+    assert 'hx-trigger="every 30s"' in client.get("/payment/fpx/AS000000000002").get_data(as_text=True)
+    old = client.get("/payment/fpx/AS000000000003").get_data(as_text=True)
+    assert "hx-trigger=\"every" not in old and "CHECK STATUS" in old
+
+
+def test_a_refresh_by_the_page_does_not_keep_the_session_alive(client, auth):
+    with database.connection_context():
+        user = make_user()
+        employer, _ = registered_employer(user)
+        attempt(employer, user, "AS000000000001", timedelta(seconds=10))
+    auth.login()
+    earlier = utcnow() - timedelta(minutes=5)
+    with database.connection_context():
+        AuthSession.update(last_seen_at=earlier).execute()
+    poll = {"HX-Request": "true", "X-Assist-Poll": "1"}
+    assert client.get("/payment/fpx/AS000000000001", headers=poll).status_code == 200
+    with database.connection_context():
+        assert AuthSession.get().last_seen_at == earlier
+    assert client.get("/payment/fpx/AS000000000001", headers={"HX-Request": "true"}).status_code == 200
+    with database.connection_context():
+        assert AuthSession.get().last_seen_at > earlier
