@@ -3,6 +3,7 @@ the ACR/ECR PDFs, cancelling and the history (QRG 4, 5, 6, 8, 9)."""
 
 import io
 import re
+from datetime import date
 
 import pytest
 from pypdf import PdfReader
@@ -12,7 +13,8 @@ from tests.conftest import PASSWORD
 from tests.support import csrf_token, login
 from tests.web.test_registration import post, registered
 from webapp.clock import malaysia_today
-from webapp.models import Acknowledgement, Submission, SubmissionLine
+from webapp.models import Acknowledgement, Submission, SubmissionLine, User
+from webapp.payment_models import FclbNotice, PaymentAttempt
 
 
 @pytest.fixture
@@ -209,6 +211,20 @@ def test_dashboard_shows_the_deadline_unpaid_totals_and_late_interest(client):
     acr = Acknowledgement.get()
     assert f'id="unpaid-amount">RM {acr.amount / 100:,.2f}<' in page
     assert acr.number in page and "Interest if paid today" in page and 'id="interest-total"' in page
+
+
+def test_dashboard_counts_unpaid_fclb_notices_as_payment_does(client):
+    confirmed_month(client, "2024-10", "socso")
+    acr = Acknowledgement.get()
+    paid_late = PaymentAttempt.create(order_no="AS000000000001", employer=acr.employer, user=User.get(),
+                                      msg_token="01", amount=acr.amount, bank_id="TEST0021", email="a@b.test",
+                                      status="succeeded", ar_fields="{}")
+    Acknowledgement.update(status="paid").execute()
+    FclbNotice.create(number="90000000010000001", employer=acr.employer, acknowledgement=acr, attempt=paid_late,
+                      amount=1222, late_amount=acr.amount, paid_on=date(2025, 1, 10), days_late=26)
+    page = client.get("/employer/dashboard").get_data(as_text=True)
+    assert 'id="unpaid-count">1<' in page and 'id="unpaid-amount">RM 12.22<' in page
+    assert "90000000010000001" in page and "10/2024" in page
 
 
 def test_dashboard_shows_months_not_yet_submitted_with_their_deadline_and_days_late(client):

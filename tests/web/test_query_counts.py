@@ -93,5 +93,6 @@ def test_page_queries_do_not_grow_with_employees_or_acknowledgements(app, employ
     assert large == small
     # the session, the employer, the page, the cart badge in the header (one count); a draft's page also
     # checks that its lines follow the month's registrations (three reads on indexed columns, whatever the
-    # number of employees)
-    assert all(1 <= count <= (10 if "{draft}" in page else 7) for page, count in small.items()), str(small)
+    # number of employees); the dashboard reads the unpaid FCLB notices too (one query)
+    budgets = {page: 10 if "{draft}" in page else 8 if "dashboard" in page else 7 for page in small}
+    assert all(1 <= count <= budgets[page] for page, count in small.items()), str(small)

@@ -3,7 +3,8 @@
 - Months not yet submitted (SOCSO + EIS), newest first, each with its deadline and the days left or late;
   the month now due is the one whose deadline comes next (last month until the 15th, then this month).
 - ACR/ECRs submitted but not paid, each with the late-payment interest (FCLB) it would carry if paid
-  today (core.interest: nothing before the deadline, at least RM5.00 after it).
+  today (core.interest: nothing before the deadline, at least RM5.00 after it), and the FCLB notices not
+  yet paid (as PAYMENT counts them).
 """
 
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from core.money import ZERO, from_sen
 from core.periods import add_months, days_left, payment_deadline
 from webapp.db import Prepared
 from webapp.models import Acknowledgement, Employer
+from webapp.payment_models import FclbNotice
 from webapp.services import contributions
 
 
@@ -65,14 +67,14 @@ class Dashboard:
 
 
 _unpaid_of = Prepared(lambda employer_id: Acknowledgement.select(
-    Acknowledgement.number, Acknowledgement.month, Acknowledgement.amount).where(
-    (Acknowledgement.employer == employer_id) & (Acknowledgement.status == "unpaid")))
-
-
-_unpaid_of = Prepared(lambda employer_id: Acknowledgement.select(
     Acknowledgement.number, Acknowledgement.kind, Acknowledgement.month, Acknowledgement.amount).where(
     (Acknowledgement.employer == employer_id) & (Acknowledgement.status == "unpaid"))
     .order_by(Acknowledgement.month, Acknowledgement.kind))
+
+
+_notices_of = Prepared(lambda employer_id: FclbNotice.select(
+    FclbNotice.number, FclbNotice.amount, Acknowledgement.month).join(Acknowledgement).where(
+    (FclbNotice.employer == employer_id) & (FclbNotice.status == "unpaid")).order_by(FclbNotice.id).tuples())
 
 
 def figures(employer: Employer, today: date) -> Dashboard:
@@ -84,4 +86,6 @@ def figures(employer: Employer, today: date) -> Dashboard:
     unpaid = [Unpaid(a.number, a.kind, a.month, from_sen(a.amount), max(0, -days_left(a.month, today)),
                      late_interest(from_sen(a.amount), a.month, today))
               for a in _unpaid_of(employer.id)]
+    unpaid += [Unpaid(number, "FCLB", month, from_sen(amount), 0, ZERO)  # interest is not charged on interest
+               for number, amount, month in _notices_of(employer.id)]
     return Dashboard(month_due, payment_deadline(month_due), days_left(month_due, today), unsubmitted, unpaid)
