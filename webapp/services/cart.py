@@ -103,7 +103,9 @@ def count(user: User, employer: Employer) -> int:
 
 
 def _find(employer: Employer, ref: str) -> tuple[Acknowledgement | None, FclbNotice | None]:
-    ref = (ref or "").strip().upper()[:20]
+    ref = ref or ""
+    if len(ref) > 20:  # numbers are 15 (ACR/ECR) and 17 (FCLB) characters: matched exactly, as printed
+        return None, None
     ack = Acknowledgement.get_or_none((Acknowledgement.employer == employer) & (Acknowledgement.number == ref))
     if ack is not None:
         return ack, None
