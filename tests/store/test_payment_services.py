@@ -316,3 +316,12 @@ def test_an_email_fpx_cannot_carry_is_refused_before_anything_is_sent(world, ema
     with pytest.raises(ValidationError):
         payments.start(user, employer, gateway, token=fpx.B2C, bank_id="TEST0021", email=email, now=NOW)
     assert PaymentAttempt.select().count() == 0
+
+
+def test_an_item_held_by_a_payment_says_which_payment(world):
+    user, employer, gateway = world
+    acr = bill(employer, user, MARCH, "ACR", 4390)
+    attempt = pay(user, employer, gateway, acr)
+    [row] = cart.payable(employer, user)
+    assert row.in_flight and row.held_by == (attempt.order_no, "fpx")
+    assert cart.items(user, employer)[0].held_by == (attempt.order_no, "fpx")

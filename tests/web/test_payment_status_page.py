@@ -1,14 +1,16 @@
 """The FPX Payment Status page refreshes itself while FPX has not answered, but not for ever, and its
-refreshes are not the user's activity: the idle logout (30 minutes, 3 on a kiosk) still comes."""
+refreshes are not the user's activity: the idle logout (30 minutes, 3 on a kiosk) still comes. An item held
+by a payment in flight says which payment, and the cart does not lead to a dead end with it."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from tests.conftest import make_user
-from tests.factories import registered_employer
+from tests.factories import bill, registered_employer
 from webapp.clock import utcnow
 from webapp.db import database
 from webapp.models import AuthSession
-from webapp.payment_models import PaymentAttempt
+from webapp.payment_models import PaymentAttempt, PaymentItem
+from webapp.services import cart
 
 
 def attempt(employer, user, order_no, age):
@@ -49,3 +51,18 @@ def test_a_refresh_by_the_page_does_not_keep_the_session_alive(client, auth):
     assert client.get("/payment/fpx/AS000000000001", headers={"HX-Request": "true"}).status_code == 200
     with database.connection_context():
         assert AuthSession.get().last_seen_at > earlier
+
+
+def test_a_cart_holding_an_item_in_flight_says_so_and_links_to_that_payment_instead_of_continue(client, auth):
+    with database.connection_context():
+        user = make_user()
+        employer, _ = registered_employer(user)
+        acr = bill(employer, user, date(2026, 3, 1), "ACR", 4390)
+        cart.add(user, employer, [acr.number])
+        held = attempt(employer, user, "AS000000000001", timedelta(minutes=1))
+        PaymentItem.create(attempt=held, acknowledgement=acr, amount=4390)
+    auth.login()
+    summary = client.get("/payment/summary").get_data(as_text=True)
+    assert 'id="held-warning"' in summary and ">CONTINUE<" not in summary
+    assert 'href="/payment/fpx/AS000000000001"' in summary
+    assert 'href="/payment/fpx/AS000000000001"' in client.get("/payment/").get_data(as_text=True)

@@ -30,6 +30,7 @@ class Payable:
     notice_id: int | None = None
     in_flight: bool = False  # held by a payment without a final answer (e.g. awaiting bank approval)
     in_cart: bool = False
+    held_by: tuple[str, str] | None = None  # (order no., channel) of the payment holding it
     submission_id: int | None = None  # an ACR/ECR's submission (to cancel it, QRG 9)
 
     @property
@@ -37,19 +38,20 @@ class Payable:
         return LABELS[self.kind]
 
 
-def _held(employer: Employer, ack_ids=None, notice_ids=None) -> tuple[set[int], set[int]]:
-    """The employer's acknowledgements and notices held by a live payment (items in state open); only among
-    `ack_ids` and `notice_ids` when given."""
-    query = (PaymentItem.select(PaymentItem.acknowledgement, PaymentItem.notice).join(PaymentAttempt)
+def _held(employer: Employer, ack_ids=None, notice_ids=None) -> tuple[dict, dict]:
+    """The employer's acknowledgements and notices held by a live payment (items in state open), each with
+    that payment's (order no., channel); only among `ack_ids` and `notice_ids` when given."""
+    query = (PaymentItem.select(PaymentItem.acknowledgement, PaymentItem.notice, PaymentAttempt.order_no,
+                                PaymentAttempt.channel).join(PaymentAttempt)
              .where((PaymentItem.state == "open") & (PaymentAttempt.employer == employer)))
     if ack_ids is not None:
         query = query.where(PaymentItem.acknowledgement.in_(ack_ids or [0]) | PaymentItem.notice.in_(notice_ids or [0]))
-    acks, notices = set(), set()
-    for item in query.tuples():
-        if item[0]:
-            acks.add(item[0])
-        if item[1]:
-            notices.add(item[1])
+    acks, notices = {}, {}
+    for ack_id, notice_id, order_no, channel in query.tuples():
+        if ack_id:
+            acks[ack_id] = (order_no, channel)
+        if notice_id:
+            notices[notice_id] = (order_no, channel)
     return acks, notices
 
 
@@ -68,9 +70,10 @@ def payable(employer: Employer, user: User) -> list[Payable]:
                .where((FclbNotice.employer == employer) & (FclbNotice.status == "unpaid"))
                .order_by(FclbNotice.id.desc()).objects())
     return ([Payable(a.number, a.kind, a.month, a.type, a.amount, acknowledgement_id=a.id, in_flight=a.id in held_acks,
-                     in_cart=a.cart_id is not None, submission_id=a.submission_id) for a in acks]
+                     in_cart=a.cart_id is not None, submission_id=a.submission_id, held_by=held_acks.get(a.id))
+             for a in acks]
             + [Payable(n.number, "FCLB", None, "", n.amount, notice_id=n.id, in_flight=n.id in held_notices,
-                       in_cart=n.cart_id is not None) for n in notices])
+                       in_cart=n.cart_id is not None, held_by=held_notices.get(n.id)) for n in notices])
 
 
 def items(user: User, employer: Employer) -> list[Payable]:
@@ -85,9 +88,9 @@ def items(user: User, employer: Employer) -> list[Payable]:
                    .order_by(FclbNotice.id.desc()))
     held_acks, held_notices = _held(employer, [a.id for a in acks], [n.id for n in notices])
     return ([Payable(a.number, a.kind, a.month, a.type, a.amount, acknowledgement_id=a.id, in_flight=a.id in held_acks,
-                     in_cart=True, submission_id=a.submission_id) for a in acks]
+                     in_cart=True, submission_id=a.submission_id, held_by=held_acks.get(a.id)) for a in acks]
             + [Payable(n.number, "FCLB", None, "", n.amount, notice_id=n.id, in_flight=n.id in held_notices,
-                       in_cart=True) for n in notices])
+                       in_cart=True, held_by=held_notices.get(n.id)) for n in notices])
 
 
 _count = Prepared(lambda user_id, employer_id: CartItem.select(fn.COUNT(CartItem.id))
