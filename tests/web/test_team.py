@@ -136,3 +136,16 @@ def test_officers_read_an_employers_audit_trail(app, admin, officer):
     page = browser.get(f"/officer/employers/{EmployerAccess.get().employer_id}/audit")
     assert page.status_code == 200 and "COMPLETE" in page.get_data(as_text=True)
     assert User.select().count() >= 2
+
+
+def test_a_clerk_sees_what_is_due_but_is_not_offered_paying_or_cancelling(app, admin):
+    confirmed_month(admin)
+    employer_id = EmployerAccess.get().employer_id
+    clerk = make_user("clerk@example.com")
+    EmployerAccess.create(user=clerk, employer=employer_id, role="clerk")
+    browser = app.test_client()
+    login(browser, clerk.email, PASSWORD)
+    page = browser.get("/payment/").get_data(as_text=True)
+    assert 'id="payer-needed"' in page and "ADD TO CART" not in page and "Cancel" not in page
+    own = admin.get("/payment/").get_data(as_text=True)
+    assert "ADD TO CART" in own and 'id="payer-needed"' not in own
