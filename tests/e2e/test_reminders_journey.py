@@ -16,7 +16,7 @@ from tests.e2e.phone import PHONE_360, assert_fits
 from tests.e2e.test_portal_id_journey import DEMO_PASSWORD, log_in
 from tests.support import ROOT
 from webapp.db import SQLITE_PRAGMAS
-from webapp.models import ALL_MODELS, Outbox, ReminderSent, User
+from webapp.models import ALL_MODELS, Employer, Outbox, ReminderSent, User
 
 MEMBER, COLLEAGUE = "employer@demo.assist.test", "clerk@demo.assist.test"
 # January 2040: nobody can have submitted it, whatever ran before. Its deadline is 15/02/2040.
@@ -34,28 +34,41 @@ def flask_at(live_server, when: datetime, *command: str) -> str:
     return done.stdout
 
 
-def mail_about(inbox: Inbox, address: str, words: str) -> list:
-    return [m for m in inbox.to(address) if words in m["Subject"]]
+def mail_about(inbox: Inbox, address: str, code: str) -> list:
+    """The mail to `address` about January 2040 of the employer `code` (the registration
+    journey gives the demo account a second employer, reminded separately)."""
+    return [m for m in inbox.to(address) if "01/2040" in m["Subject"] and code in m["Subject"]]
 
 
-def queued_for(live_server, address: str) -> list[str]:
-    """The subjects of the reminders about 01/2040 queued for `address` (the store's outbox)."""
-    db = SqliteDatabase(live_server.env["DATABASE_URL"].removeprefix("sqlite:///"), pragmas=SQLITE_PRAGMAS,
-                        timeout=10)
+def store(live_server) -> SqliteDatabase:
+    return SqliteDatabase(live_server.env["DATABASE_URL"].removeprefix("sqlite:///"), pragmas=SQLITE_PRAGMAS,
+                          timeout=10)
+
+
+def demo_code(live_server) -> str:
+    db = store(live_server)
     with db.bind_ctx(ALL_MODELS), db.connection_context():
-        return [o.subject for o in Outbox.select().where((Outbox.to_addr == address)
-                                                         & Outbox.subject.contains("01/2040"))]
+        return Employer.get(Employer.registration_number == "201901000005").code
 
 
-def reminders_sent(live_server, address: str) -> list[str]:
-    db = SqliteDatabase(live_server.env["DATABASE_URL"].removeprefix("sqlite:///"), pragmas=SQLITE_PRAGMAS,
-                        timeout=10)
+def queued_for(live_server, address: str, code: str) -> list[str]:
+    """The subjects of the reminders about 01/2040 of employer `code` queued for `address` (the outbox)."""
+    db = store(live_server)
     with db.bind_ctx(ALL_MODELS), db.connection_context():
-        return [r.reason for r in ReminderSent.select().join(User).where(User.email == address)]
+        return [o.subject for o in Outbox.select().where(
+            (Outbox.to_addr == address) & Outbox.subject.contains("01/2040") & Outbox.subject.contains(code))]
+
+
+def reminders_sent(live_server, address: str, code: str) -> list[str]:
+    db = store(live_server)
+    with db.bind_ctx(ALL_MODELS), db.connection_context():
+        return [r.reason for r in ReminderSent.select().join(User).switch(ReminderSent).join(Employer).where(
+            (User.email == address) & (Employer.code == code))]
 
 
 def test_a_reminder_reaches_the_smtp_server_in_the_members_language_until_they_turn_them_off(
         browser, base_url, live_server, smtp, tmp_path):
+    code = demo_code(live_server)
     context = browser.new_context(base_url=base_url, **PHONE_360)
     page = context.new_page()
     log_in(page, MEMBER, DEMO_PASSWORD)
@@ -73,8 +86,8 @@ def test_a_reminder_reaches_the_smtp_server_in_the_members_language_until_they_t
     # The mail is queued and sent on the travelled clock too: its first attempt is due "now", in 2040.
     assert "Queued 0 " not in flask_at(live_server, FIVE_DAYS_BEFORE, "send-reminders")
     assert "Sent 0 " not in flask_at(live_server, FIVE_DAYS_BEFORE, "deliver-mail")
-    [mail] = mail_about(smtp, MEMBER, "01/2040")  # delivered: the SMTP server answered before the command ended
-    assert "ASSIST: caruman 01/2040 perlu dihantar sebelum 15/02/2040" in mail["Subject"]
+    [mail] = mail_about(smtp, MEMBER, code)  # delivered: the SMTP server answered before the command ended
+    assert f"ASSIST: caruman 01/2040 perlu dihantar sebelum 15/02/2040 ({code})" in mail["Subject"]
     assert "Hentikan peringatan: http://127.0.0.1:" in mail.get_content()  # in Malay, with the way to stop them
 
     page.get_by_role("link", name="MY SITES", exact=True).first.click()
@@ -87,7 +100,7 @@ def test_a_reminder_reaches_the_smtp_server_in_the_members_language_until_they_t
 
     assert "Queued 0 " not in flask_at(live_server, THE_DAY_BEFORE, "send-reminders")
     assert "Sent 0 " not in flask_at(live_server, THE_DAY_BEFORE, "deliver-mail")
-    assert len(mail_about(smtp, COLLEAGUE, "01/2040")) == 2  # the colleague who kept them on: the day before ...
-    assert len(mail_about(smtp, MEMBER, "01/2040")) == 1  # ... the member who turned them off does not
-    assert len(queued_for(live_server, MEMBER)) == 1 and reminders_sent(live_server, MEMBER) == ["due_5"]
+    assert len(mail_about(smtp, COLLEAGUE, code)) == 2  # the colleague who kept them on: the day before ...
+    assert len(mail_about(smtp, MEMBER, code)) == 1  # ... the member who turned them off does not
+    assert len(queued_for(live_server, MEMBER, code)) == 1 and reminders_sent(live_server, MEMBER, code) == ["due_5"]
     context.close()

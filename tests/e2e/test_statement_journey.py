@@ -109,6 +109,18 @@ def fits_360(page, what: str, shot) -> None:
     assert_fits(page, what, shot)
 
 
+def choose_the_demo_employer(page) -> None:
+    """The header's switcher, when the account manages more than one employer (the registration journey gives
+    the demo account a second one): work on Kedai Runcit Maju."""
+    expect(page.get_by_role("navigation", name="MY SITES")).to_be_visible()
+    switcher = page.locator("select#employer_id")
+    if switcher.count():
+        demo = switcher.locator("option", has_text=re.compile("kedai runcit maju", re.I)).get_attribute("value")
+        switcher.select_option(demo)
+        page.get_by_role("button", name="Switch").click()
+    expect(page.get_by_role("navigation", name="MY SITES")).to_contain_text(re.compile("kedai runcit maju", re.I))
+
+
 def in_view(button) -> None:
     """A button scrolled to is wholly on a 360 px screen and big enough to tap."""
     button.scroll_into_view_if_needed()
@@ -122,6 +134,7 @@ def phone(browser, base_url, fpx_sim):
     context = browser.new_context(base_url=base_url, **PHONE_360)
     page = context.new_page()
     log_in(page, "employer@demo.assist.test", DEMO_PASSWORD)
+    choose_the_demo_employer(page)
     yield page
     context.close()
 
