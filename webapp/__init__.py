@@ -84,11 +84,12 @@ def register_blueprints(app: Flask) -> None:
         portal_id,
         public,
         registration,
+        statements,
         team,
     )
 
     for module in (public, auth, portal_id, officer, officer_employers, officer_payments, employer, calculator,
-                   registration, employees, contributions, payment, fpx_payment, fpx, team):
+                   registration, employees, contributions, payment, fpx_payment, fpx, team, statements):
         app.register_blueprint(module.bp)
 
 

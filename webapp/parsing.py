@@ -1,4 +1,4 @@
-"""Outside values, parsed once at the boundary: record ids, page numbers and contribution months.
+"""Outside values, parsed once at the boundary: record ids, page numbers, contribution months and years.
 
 ASCII digits only (Python's `int()` and `\\d` also take Arabic-Indic, fullwidth and other digits), with
 bounds: an id beyond a 64-bit integer is a 404 (no such record), a page out of range is the first or last
@@ -17,6 +17,7 @@ MAX_ID = 2**63 - 1  # the largest id either database can store
 MAX_PAGE = 100_000
 _DIGITS = re.compile(r"[0-9]{1,19}", re.ASCII)
 _MONTH = re.compile(r"(20[0-9]{2})-(0[1-9]|1[0-2])", re.ASCII)
+_YEAR = re.compile(r"[0-9]{4}", re.ASCII)
 
 
 def parse_id(text) -> int | None:
@@ -40,6 +41,12 @@ def parse_month(text) -> date | None:
     """A contribution month written YYYY-MM (what <input type=month> sends), or None."""
     match = _MONTH.fullmatch((text or "").strip())
     return date(int(match.group(1)), int(match.group(2)), 1) if match else None
+
+
+def parse_year(text) -> int | None:
+    """A year written with four ASCII digits (`?year=2026`), or None; its range is the caller's rule."""
+    text = (text or "").strip()
+    return int(text) if _YEAR.fullmatch(text) else None
 
 
 class IdConverter(IntegerConverter):

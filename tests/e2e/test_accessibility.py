@@ -26,6 +26,6 @@ def test_employer_pages(page):
     log_in(page, "employer@demo.assist.test", DEMO_PASSWORD)
     expect(page.get_by_role("heading", name="Welcome, Majikan Demo")).to_be_visible()
     for path in ("/employer/dashboard", "/employees/", "/registration/", "/contribution/combined/",
-                 "/payment/", "/contribution/history"):
+                 "/payment/", "/contribution/history", "/employer/statements", "/employer/reminders"):
         page.goto(path)
         assert violations(page) == [], path
