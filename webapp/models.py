@@ -433,3 +433,7 @@ ALL_MODELS = [Counter, User, AuthSession, LoginThrottle, PasswordReset, StoredFi
               Employer, EmployerAccess, Invitation, Person, RegistrationBatch, Employment, BatchDocument,
               OutboxAttachment,
               Submission, SubmissionLine, Acknowledgement, ReminderSent, AuditEvent, *PAYMENT_MODELS]
+
+from webapp.counter_models import COUNTER_MODELS  # noqa: E402 - issue 12: the bank counter
+
+ALL_MODELS += COUNTER_MODELS
