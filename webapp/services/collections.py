@@ -148,6 +148,13 @@ def exceptions(open_only: bool = True, limit: int = 200) -> list[CollectionLine]
     return _with_resolutions(lines)
 
 
+def open_exceptions() -> int:
+    """How many exceptions wait for an officer (the queue shows the oldest 200)."""
+    resolved = CollectionResolution.select(CollectionResolution.line)
+    return CollectionLine.select().where((CollectionLine.outcome == "exception")
+                                         & CollectionLine.id.not_in(resolved)).count()
+
+
 def _with_resolutions(lines: list[CollectionLine]) -> list[CollectionLine]:
     found = {r.line_id: r for r in CollectionResolution.select().where(
         CollectionResolution.line.in_([line.id for line in lines] or [0]))}

@@ -202,7 +202,8 @@ def payment_of(teller: User, order_no: str) -> tuple[PaymentAttempt, Receipt, Ac
 def recorded_today(teller: User, now: datetime) -> list[tuple[PaymentAttempt, CounterPayment]]:
     """The payments this teller recorded today (Malaysia), newest first: to print a receipt again."""
     start = datetime.combine(_today(now), datetime.min.time()) - MALAYSIA
-    rows = (CounterPayment.select(CounterPayment, PaymentAttempt).join(PaymentAttempt)
+    rows = (CounterPayment.select(CounterPayment, PaymentAttempt, Acknowledgement).join(PaymentAttempt)
+            .join_from(CounterPayment, Acknowledgement)
             .where((CounterPayment.teller == teller) & (CounterPayment.created_at >= start))
             .order_by(CounterPayment.id.desc()).limit(50))
     return [(row.attempt, row) for row in rows]

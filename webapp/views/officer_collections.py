@@ -34,6 +34,7 @@ def _now() -> datetime:
 def _index(status: int = 200, **context):
     context.setdefault("form", ImportForm())
     return render("officer/collections.html", status=status, queue=collections.exceptions(),
+                  waiting=collections.open_exceptions(),
                   resolved=collections.exceptions(open_only=False, limit=20), files=collections.files(),
                   header=collection_file.HEADER_LINE, resolve_form=ResolveForm(), **context)
 
