@@ -2,7 +2,8 @@
 
 Rules, with the choices the sources leave open (each tested in tests/core/test_counter.py):
 - A counter takes one ACR or one ECR at a time, found by its number exactly as printed (spaces the teller
-  types between digit groups are ignored). Its number reaches the counters on the next business day when it
+  types between digit groups are ignored, and the start and stop `*` a barcode scanner may send with the
+  printed Code 39 barcode). Its number reaches the counters on the next business day when it
   was submitted before 6.00 PM, else the business day after (core.periods.counter_available_on).
 - Cash or a cheque. QRG 8: "Majikan HENDAKLAH menggunakan 2 cek berasingan untuk SOCSO dan EIS": one cheque
   pays one document, so an ACR and an ECR need two cheques; a number that names both (as PRINT ACR/ECR does,
@@ -45,7 +46,7 @@ def parse_document(text: str) -> str:
 
     Refuses two numbers at once (the combined PRINT ACR/ECR names both): one cheque per scheme.
     """
-    cleaned = re.sub(r"[ \t]+", "", (text or "").strip().upper())[:60]
+    cleaned = re.sub(r"[ \t]+", "", (text or "").strip().upper())[:60].strip("*")  # a scanner may send Code 39's *
     if "+" in cleaned or len(_NAMED.findall(cleaned)) > 1:
         raise ValidationError(ONE_CHEQUE_PER_SCHEME, field="number")
     if not DOCUMENT.fullmatch(cleaned):

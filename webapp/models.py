@@ -49,7 +49,7 @@ class User(BaseModel):
 
     email = CharField(max_length=254, unique=True)
     name = CharField(max_length=150)
-    role = CharField(max_length=10, default="employer")  # employer | officer
+    role = CharField(max_length=10, default="employer")  # employer | officer | teller (a bank teller, issue 12)
     password_hash = CharField(max_length=200)
     password_is_temporary = BooleanField(default=True)
     temp_password_expires_at = DateTimeField(null=True)

@@ -20,6 +20,7 @@ TODAY = date(2026, 4, 10)
 def test_a_document_number_is_read_as_printed_one_at_a_time():
     assert counter.parse_document(" acr 0322 6000 0001 ") == "ACR032260000001"
     assert counter.parse_document("ECR032260000002") == "ECR032260000002"
+    assert counter.parse_document("*ACR032260000001*") == "ACR032260000001"  # scanned from the Code 39 barcode
     for combined in ("ACR032260000001+ECR032260000002", "ACR032260000001 ECR032260000002",
                      "ACR032260000001,ECR032260000002"):
         with pytest.raises(ValidationError, match="two separate cheques"):

@@ -1,7 +1,8 @@
 """QRG 8 at the bank counter, in Chromium on a 360 px phone (the size of a counter's touch screen and smaller),
 by the labels: a teller records a cheque and prints the receipt (which also reaches the employer by email, at
 the real SMTP server); an officer imports a bank's collection file with matched, unmatched and duplicate
-lines, sees the exceptions and resolves one. Every page on the way is measured (tests/e2e/phone.py)."""
+lines, sees the exceptions and resolves one. Every page on the way is measured (tests/e2e/phone.py); the
+counter and the exceptions queue are checked with axe-core."""
 
 import io
 import re
@@ -15,6 +16,7 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from tests.e2e.phone import PHONE_360, assert_fits
+from tests.e2e.test_accessibility import violations
 from tests.e2e.test_portal_id_journey import DEMO_PASSWORD, log_in
 from tests.factories import bill
 from webapp.clock import malaysia_today, utcnow
@@ -72,6 +74,7 @@ def test_a_teller_records_a_cheque_and_prints_the_receipt(phone, live_server, sm
     expect(page.locator("#doc-amount")).to_have_text("RM 444.00")
     expect(page.get_by_text("KEDAI RUNCIT MAJU SDN. BHD.", exact=False)).to_be_visible()
     page.fits("Bank Counter, the document found")
+    assert violations(page) == []  # axe-core: no serious or critical violation
     page.get_by_label("Cheque", exact=True).check()
     page.get_by_label("Amount received (RM)").fill(ringgit(acr_amount + ecr_amount))  # both in one cheque
     page.get_by_label("Bank of the cheque").select_option(label="Maybank")
@@ -161,6 +164,7 @@ def test_an_officer_imports_a_collection_file_and_resolves_an_exception(phone, l
     expect(queue).to_have_count(1)
     expect(page.locator("#exceptions tbody tr", has_text=f"MBB-UNKNOWN-{matched}")).to_have_count(1)
     page.fits("The exceptions queue")
+    assert violations(page) == []
     queue.get_by_label("What was done").fill("Called the employer: paid the ECR by FPX; refund RM 1.00 by MBB")
     queue.get_by_role("button", name="RESOLVE").click()
     expect(page.locator("#messages")).to_contain_text("Exception resolved.")
