@@ -91,6 +91,10 @@ def register_blueprints(app: Flask) -> None:
     for module in (public, auth, portal_id, officer, officer_employers, officer_payments, employer, calculator,
                    registration, employees, contributions, payment, fpx_payment, fpx, team, statements):
         app.register_blueprint(module.bp)
+    from webapp.views import counter, officer_collections  # issue 12: the bank counter (QRG 8)
+
+    for module in (counter, officer_collections):
+        app.register_blueprint(module.bp)
 
 
 def register_request_id(app: Flask) -> None:

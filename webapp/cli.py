@@ -11,7 +11,7 @@ from webapp.clock import malaysia_today, utcnow
 from webapp.config import ROOT
 from webapp.db import database, is_sqlite
 from webapp.models import LoginThrottle, User
-from webapp.services import auth, backups, hashing, uploads
+from webapp.services import auth, backups, hashing, tellers, uploads
 
 MIGRATIONS = ROOT / "migrations"
 DEMO_EMPLOYER = "employer@demo.assist.test"
@@ -19,6 +19,7 @@ DEMO_OFFICER = "officer@demo.assist.test"
 DEMO_SECOND_EMPLOYER = "employer2@demo.assist.test"
 DEMO_CLERK = "clerk@demo.assist.test"  # the demo employer's team (issue 13)
 DEMO_APPROVER = "approver@demo.assist.test"
+DEMO_TELLER = "teller@demo.assist.test"  # a bank teller at the counter (issue 12)
 
 
 def apply_migrations() -> list[str]:
@@ -47,6 +48,7 @@ def seed_demo(password: str, settings) -> None:
             LoginThrottle.delete().where(LoginThrottle.email == email).execute()
         demo.seed_employers(settings, malaysia_today())
         demo.seed_team({DEMO_CLERK: "clerk", DEMO_APPROVER: "approver"})
+        tellers.ensure_demo(DEMO_TELLER, "Juruwang Demo", password)
 
 
 def init_app(app) -> None:
@@ -63,6 +65,7 @@ def init_app(app) -> None:
         seed_demo(password, app.config)
         click.echo(f"Demo logins ready: {DEMO_EMPLOYER}, {DEMO_SECOND_EMPLOYER} and {DEMO_OFFICER} "
                    "(password from DEMO_PASSWORD).")
+        click.echo(f"Bank teller: {DEMO_TELLER} (the bank counter at /counter/).")
 
     @app.cli.command("create-officer")
     @click.argument("email")

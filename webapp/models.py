@@ -49,7 +49,7 @@ class User(BaseModel):
 
     email = CharField(max_length=254, unique=True)
     name = CharField(max_length=150)
-    role = CharField(max_length=10, default="employer")  # employer | officer
+    role = CharField(max_length=10, default="employer")  # employer | officer | teller (a bank teller, issue 12)
     password_hash = CharField(max_length=200)
     password_is_temporary = BooleanField(default=True)
     temp_password_expires_at = DateTimeField(null=True)
@@ -433,3 +433,7 @@ ALL_MODELS = [Counter, User, AuthSession, LoginThrottle, PasswordReset, StoredFi
               Employer, EmployerAccess, Invitation, Person, RegistrationBatch, Employment, BatchDocument,
               OutboxAttachment,
               Submission, SubmissionLine, Acknowledgement, ReminderSent, AuditEvent, *PAYMENT_MODELS]
+
+from webapp.counter_models import COUNTER_MODELS  # noqa: E402 - issue 12: the bank counter
+
+ALL_MODELS += COUNTER_MODELS

@@ -12,6 +12,9 @@ from core.documents import Document
 OFFICE = ("Pejabat PERKESO Negeri W.P Kuala Lumpur", "Wisma PERKESO, No. 155, Jalan Tun Razak, 50400 KUALA LUMPUR",
           "WILAYAH PERSEKUTUAN KUALA LUMPUR · http://www.perkeso.gov.my/ · E-Mel: pkskl@perkeso.gov.my")
 TITLES = {"ACR": "ACKNOWLEDGEMENT CONTRIBUTION RECEIVED (ACR)", "ECR": "EMPLOYEE CONTRIBUTION RECEIVED (ECR)"}
+# QRG 8, in both languages: one cheque per scheme (the bank counter refuses a cheque for both, core.counter).
+CHEQUES = ("Majikan HENDAKLAH menggunakan 2 cek berasingan untuk caruman SOCSO dan EIS.\n"
+           "The employer MUST use 2 separate cheques for SOCSO and EIS contributions.")
 NOTE = ("Note : Contribution Type Details (monthly / arrears / short) payment subject to change after employee's "
         "contribution details updated.")
 
@@ -60,6 +63,8 @@ def _page(doc: Document, data: AcknowledgementData) -> None:
     doc.paragraph(NOTE, size=8)
     doc.paragraph(f"Remark : {data.kind} number will be available at the bank counter the next business day for "
                   f"contribution submitted before 6.00PM (this one from {data.counter_from}).", size=8)
+    doc.set_font("DejaVu", "B", 9)
+    doc.multi_cell(0, 5, CHEQUES, border=1, padding=2, new_x="LMARGIN", new_y="NEXT")
 
 
 def acknowledgement_pdf(documents: list[AcknowledgementData]) -> bytes:

@@ -25,7 +25,9 @@ def test_seed_demo_is_idempotent(runner, monkeypatch):
         assert runner.invoke(args=["seed-demo"]).exit_code == 0
     users = {u.email: u for u in User.select()}
     assert set(users) == {"employer@demo.assist.test", "employer2@demo.assist.test", "officer@demo.assist.test",
-                          "clerk@demo.assist.test", "approver@demo.assist.test"}  # the demo employer's team
+                          "clerk@demo.assist.test", "approver@demo.assist.test",  # the demo employer's team
+                          "teller@demo.assist.test"}  # a bank teller (issue 12)
+    assert users["teller@demo.assist.test"].role == "teller"
     assert Employer.select().where(Employer.status == "registered").count() == 2
     demo = Employer.get(Employer.registration_number == "201901000005")
     assert demo.employments.count() == 25

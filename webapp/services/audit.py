@@ -23,6 +23,12 @@ ACTIONS = {
     "payment.failed": N_("FPX payment unsuccessful"), "payment.review": N_("FPX payment sent to review"),
     "fclb.issued": N_("FCLB notice issued"),
 }
+ACTIONS.update({  # issue 12: the bank counter (QRG 8) and the banks' collection files
+    "counter.lookup": N_("ACR/ECR looked up at the bank counter"),
+    "counter.recorded": N_("Payment recorded at the bank counter"),
+    "collection.imported": N_("Bank collection file imported"),
+    "collection.resolved": N_("Collection exception resolved"),
+})
 
 
 def record(user: User | None, action: str, *, employer: Employer | int | None = None, subject: str = "",

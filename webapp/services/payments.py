@@ -144,6 +144,27 @@ def hold_cart(user: User, employer: Employer, *, channel: str, email: str, now: 
     return attempt
 
 
+def hold_one(user: User, ack: Acknowledgement, *, channel: str, email: str, now: datetime, reference: str | None,
+             details: dict | None = None) -> PaymentAttempt:
+    """One ACR/ECR as a payment of `channel` (pending, its item held), without a cart: what a bank teller or a
+    bank's collection file pays. Call it inside the caller's `locked()` transaction, with `ack` locked
+    (for_update) and checked unpaid and not held there; settle it in the same transaction
+    (settlement.settle). The partial unique index on live items is the last word (Conflict). `now` is naive
+    UTC."""
+    order_no = payment_channels.order_number(channel, counters.next_value(f"{channel}-order"))
+    attempt = PaymentAttempt.create(order_no=order_no, employer=ack.employer_id, user=user, channel=channel,
+                                    amount=ack.amount, email=email, status="pending", reference=reference,
+                                    created_at=now, updated_at=now)
+    try:
+        with database.atomic():
+            PaymentItem.create(attempt=attempt, acknowledgement=ack, amount=ack.amount)
+    except IntegrityError:  # another payment holds it (the partial unique index)
+        raise Conflict(IN_FLIGHT, number=ack.number) from None
+    audit.record(user, "payment.started", employer=ack.employer_id, subject=order_no,
+                 details={"channel": channel, "amount": ack.amount, **(details or {}), "items": [ack.number]})
+    return attempt
+
+
 def _lock_unpaid(wanted) -> None:
     """Lock the items' rows (PostgreSQL) and check they are still unpaid: a CANCEL (QRG 9) in another request
     either waits for this payment or is refused by it (contributions.cancel locks the same rows)."""

@@ -2,13 +2,14 @@
 
 import json
 
-from core import fpx, payment_channels
+from core import counter, fpx, payment_channels
 from core.contributions import TYPES
 from core.documents.receipt import NoticeData, PaidItem, ReceiptData, notice_pdf, receipt_pdf
 from core.errors import N_, NotFound
 from core.money import from_sen
 from core.periods import payment_deadline
 from webapp.clock import MALAYSIA
+from webapp.counter_models import CollectionLine, CounterPayment
 from webapp.models import Acknowledgement, Employer
 from webapp.payment_models import FclbNotice, PaymentAttempt, PaymentItem, Receipt
 from webapp.services import outbox
@@ -38,8 +39,29 @@ def method_of(attempt: PaymentAttempt) -> tuple[str, list[tuple[str, str]]]:
             ("ID Transaksi FPX / FPX Transaction ID", attempt.fpx_txn_id or ""),
             ("No. Pesanan / Seller Order No.", attempt.order_no),
             ("No. Kelulusan / Approval No.", attempt.debit_auth_no or "-")]
+    if attempt.channel in (payment_channels.COUNTER, payment_channels.COLLECTION):
+        return payment_channels.bilingual_name(attempt.channel), counter_details(attempt)
     return payment_channels.bilingual_name(attempt.channel), [
         ("No. Rujukan / Reference No.", attempt.reference or "-"), ("No. Pesanan / Order No.", attempt.order_no)]
+
+
+def counter_details(attempt: PaymentAttempt) -> list[tuple[str, str]]:
+    """A bank counter's receipt lines: cash or the cheque and the teller (QRG 8); or the bank's collection."""
+    paid = CounterPayment.get_or_none(CounterPayment.attempt == attempt)
+    if paid is not None:
+        malay, english = counter.METHOD_NAMES[paid.method]
+        how = f"{malay} / {english}"
+        if paid.method == counter.CHEQUE:
+            how += f": {counter.cheque_label(paid.bank, paid.cheque_no)}"
+        return [("Cara bayaran / Paid by", how), ("Juruwang / Teller", paid.teller.name),
+                ("No. Pesanan / Order No.", attempt.order_no)]
+    line = CollectionLine.get_or_none(CollectionLine.attempt == attempt)
+    if line is None:
+        return [("No. Rujukan / Reference No.", attempt.reference or "-"),
+                ("No. Pesanan / Order No.", attempt.order_no)]
+    return [("Bank", counter.BANKS.get(line.bank, line.bank)), ("Rujukan bank / Bank reference", line.reference),
+            ("Tarikh kutipan / Collection date", line.day.strftime("%d/%m/%Y")),
+            ("No. Pesanan / Order No.", attempt.order_no)]
 
 
 def receipt_data(receipt: Receipt) -> ReceiptData:

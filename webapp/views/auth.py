@@ -17,6 +17,8 @@ bp = Blueprint("auth", __name__)
 
 
 def _home_for(user) -> str:
+    if user.role == "teller":  # a bank teller: the counter, nothing else (webapp.views.counter)
+        return url_for("counter.index")
     return url_for("officer.applications") if user.is_officer else url_for("employer.dashboard")
 
 
