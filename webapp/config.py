@@ -93,6 +93,8 @@ def from_environment(overrides: dict | None = None) -> dict:
         **fpx_settings(instance),
         "PAYMENT_WORKER": _bool("PAYMENT_WORKER", True),  # AE reconciliation in a thread of the web process
         "PAYMENT_POLL_SECONDS": float(os.environ.get("PAYMENT_POLL_SECONDS", "30")),
+        # EFT (QRG 6): a payment above this many ringgit is verified by two different officers (maker-checker).
+        "EFT_SECOND_OFFICER_ABOVE": os.environ.get("EFT_SECOND_OFFICER_ABOVE", "10000.00"),
         "BABEL_DEFAULT_LOCALE": "ms",
         "STATIC_BUILD_DIR": str(instance / "static-build"),
     }

@@ -433,3 +433,7 @@ ALL_MODELS = [Counter, User, AuthSession, LoginThrottle, PasswordReset, StoredFi
               Employer, EmployerAccess, Invitation, Person, RegistrationBatch, Employment, BatchDocument,
               OutboxAttachment,
               Submission, SubmissionLine, Acknowledgement, ReminderSent, AuditEvent, *PAYMENT_MODELS]
+
+from webapp.eft_models import EFT_MODELS  # noqa: E402 - EFT (issue 12) builds on the payments
+
+ALL_MODELS += EFT_MODELS

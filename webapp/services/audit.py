@@ -22,6 +22,11 @@ ACTIONS = {
     "payment.started": N_("FPX payment started"), "payment.succeeded": N_("FPX payment successful"),
     "payment.failed": N_("FPX payment unsuccessful"), "payment.review": N_("FPX payment sent to review"),
     "fclb.issued": N_("FCLB notice issued"),
+    "eft.registered": N_("EFT registration"), "eft.approved": N_("EFT payment: first approval (a second officer "
+                                                                  "verifies)"),
+    "eft.verified": N_("EFT payment verified"), "eft.rejected": N_("EFT payment rejected"),
+    "payment.checked": N_("Officer asked FPX for the payment's status"),
+    "payments.exported": N_("Day's collections downloaded (CSV)"),
 }
 
 
