@@ -73,11 +73,13 @@ def register_blueprints(app: Flask) -> None:
         auth,
         calculator,
         contributions,
+        eft,
         employees,
         employer,
         fpx,
         fpx_payment,
         officer,
+        officer_eft,
         officer_employers,
         officer_payments,
         payment,
@@ -88,7 +90,7 @@ def register_blueprints(app: Flask) -> None:
     )
 
     for module in (public, auth, portal_id, officer, officer_employers, officer_payments, employer, calculator,
-                   registration, employees, contributions, payment, fpx_payment, fpx, team):
+                   registration, employees, contributions, payment, fpx_payment, fpx, team, eft, officer_eft):
         app.register_blueprint(module.bp)
 
 

@@ -17,6 +17,7 @@ MAX_ID = 2**63 - 1  # the largest id either database can store
 MAX_PAGE = 100_000
 _DIGITS = re.compile(r"[0-9]{1,19}", re.ASCII)
 _MONTH = re.compile(r"(20[0-9]{2})-(0[1-9]|1[0-2])", re.ASCII)
+_DATE = re.compile(r"(20[0-9]{2})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])", re.ASCII)
 
 
 def parse_id(text) -> int | None:
@@ -40,6 +41,17 @@ def parse_month(text) -> date | None:
     """A contribution month written YYYY-MM (what <input type=month> sends), or None."""
     match = _MONTH.fullmatch((text or "").strip())
     return date(int(match.group(1)), int(match.group(2)), 1) if match else None
+
+
+def parse_date(text) -> date | None:
+    """A day written YYYY-MM-DD (what <input type=date> sends), ASCII digits only, or None."""
+    match = _DATE.fullmatch((text or "").strip())
+    if not match:
+        return None
+    try:
+        return date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+    except ValueError:  # 2026-02-30
+        return None
 
 
 class IdConverter(IntegerConverter):

@@ -49,7 +49,8 @@ def register(user, employer, scheme="socso", email="finance@example.com"):
 def draft(app, user, employer, amount, scheme="socso", reference="MBB 0001", data=None, name="slip.png",
           day=date(2026, 4, 9)):
     return eft.prepare(user, employer, scheme, payment_date=day, reference=reference, amount=amount,
-                       slip=io.BytesIO(slip() if data is None else data), filename=name, settings=app.config, today=TODAY)
+                       slip=io.BytesIO(slip() if data is None else data), filename=name, settings=app.config,
+                       today=TODAY)
 
 
 def pay(app, user, employer, *acks, scheme="socso", reference="MBB 0001"):

@@ -102,7 +102,8 @@ def record(order_no: str) -> Record:
 
 
 def _items(attempt: PaymentAttempt) -> list[Item]:
-    rows = (PaymentItem.select(PaymentItem, Acknowledgement.number, Acknowledgement.kind, FclbNotice.number)
+    rows = (PaymentItem.select(PaymentItem, Acknowledgement.id, Acknowledgement.number, Acknowledgement.kind,
+                               FclbNotice.id, FclbNotice.number)
             .join(Acknowledgement, JOIN.LEFT_OUTER, on=PaymentItem.acknowledgement)
             .switch(PaymentItem).join(FclbNotice, JOIN.LEFT_OUTER, on=PaymentItem.notice)
             .where(PaymentItem.attempt == attempt).order_by(PaymentItem.id))
