@@ -9,10 +9,11 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from tests.conftest import PASSWORD, make_user
+from tests.conftest import PASSWORD, app_config, make_user
 from tests.documents import PDF, image, pdf
 from tests.factories import bill, registered_employer
 from tests.support import CSRF_META, login
+from webapp import create_app
 from webapp.clock import malaysia_today
 from webapp.db import database, locked
 from webapp.eft_models import EftPayment
@@ -272,3 +273,35 @@ def test_the_second_continue_submits_what_its_page_showed_not_another_tabs_detai
     confirm(client)
     with database.connection_context():
         assert PaymentAttempt.get().reference == "MBB 22"
+
+
+def test_above_the_threshold_the_desk_takes_two_officers(app, client, employer, officer, officer_client):
+    with database.connection_context():
+        company, _ = registered_employer(employer)
+        big = bill(company, employer, MARCH, "ACR", 1_000_001)  # RM 10,000.01, above EFT_SECOND_OFFICER_ABOVE
+    login(client, employer.email, PASSWORD)
+    post(client, "/payment/eft/socso/registration", {"email": "f@example.com", "contact_no": "0123456789",
+                                                     "officer_name": "Siti"})
+    post(client, "/payment/eft/socso/cart/add", {"item": big.number})
+    post(client, "/payment/eft/socso/pay", {
+        "payment_date": malaysia_today().isoformat(), "reference": "MBB 9", "amount": "10,000.01",
+        "slip": (io.BytesIO(PDF), "slip.pdf")}, content_type="multipart/form-data")
+    order = confirm(client).headers["Location"].rsplit("/", 1)[1]
+    statement = {"verify-statement_amount": "RM 10,000.01", "verify-statement_reference": "MBB 9"}
+    page = officer_client.get(f"/officer/payments/{order}").get_data(as_text=True)
+    assert "two different officers verify this payment" in page
+    first = post(officer_client, f"/officer/payments/eft/{order}/verify", statement, follow_redirects=True)
+    assert "First approval recorded" in first.get_data(as_text=True)
+    same = post(officer_client, f"/officer/payments/eft/{order}/verify", statement, follow_redirects=True)
+    assert "a second, different officer verifies it" in same.get_data(as_text=True)
+    second = app.test_client()
+    login(second, make_user("officer2@example.com", role="officer", name="Officer Two").email, PASSWORD)
+    done = post(second, f"/officer/payments/eft/{order}/verify", statement, follow_redirects=True)
+    assert "Verified. The receipt was emailed" in done.get_data(as_text=True)
+    with database.connection_context():
+        assert EftPayment.get().status == "verified" and Acknowledgement.get_by_id(big.id).status == "paid"
+
+
+def test_a_threshold_that_is_not_an_amount_stops_the_portal_at_start(tmp_path, smtp):
+    with pytest.raises(RuntimeError, match="EFT_SECOND_OFFICER_ABOVE"):
+        create_app({**app_config(tmp_path, smtp.port), "EFT_SECOND_OFFICER_ABOVE": "ten thousand"})
