@@ -5,6 +5,9 @@ import os
 from datetime import timedelta
 from pathlib import Path
 
+from core.errors import ValidationError
+from core.money import parse_ringgit
+
 ROOT = Path(__file__).resolve().parent.parent
 INSECURE_KEYS = {"", "dev", "change-me", "development-only-secret"}
 
@@ -123,10 +126,15 @@ def fpx_settings(instance: Path) -> dict:
 
 
 def check(config: dict) -> None:
-    """Refuse to start in production without a real secret key, or pointed at the FPX simulator."""
+    """Refuse to start in production without a real secret key, or pointed at the FPX simulator; anywhere with
+    an EFT threshold that is not an amount."""
     if config["ASSIST_ENV"] == "production" and config.get("FPX_SIM_ENABLED"):
         raise RuntimeError("FPX_SIM_ENABLED is set: the simulated FPX exchange is for development and tests only. "
                            "Unset it and point FPX_URL at PayNet's exchange (see README.md, Paying by FPX).")
+    try:  # before anything opens: a bad threshold would only show at the first EFT verification
+        parse_ringgit(str(config.get("EFT_SECOND_OFFICER_ABOVE", "")))
+    except ValidationError:
+        raise RuntimeError("EFT_SECOND_OFFICER_ABOVE must be an amount in ringgit, for example 10000.00") from None
     if config["ASSIST_ENV"] not in {"development", "testing"}:
         key = config.get("SECRET_KEY") or ""
         if key in INSECURE_KEYS or len(key) < 32:

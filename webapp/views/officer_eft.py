@@ -20,12 +20,6 @@ from webapp.views.officer_payments import show
 bp = Blueprint("officer_eft", __name__, url_prefix="/officer/payments/eft")
 
 
-@bp.record_once
-def _check_the_threshold(state) -> None:
-    """A threshold that is not an amount stops the portal at start, not at the first verification."""
-    eft_verification.threshold(state.app.config)
-
-
 @bp.get("/")
 @officer_required
 def queue():
