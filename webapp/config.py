@@ -132,7 +132,7 @@ def check(config: dict) -> None:
         raise RuntimeError("FPX_SIM_ENABLED is set: the simulated FPX exchange is for development and tests only. "
                            "Unset it and point FPX_URL at PayNet's exchange (see README.md, Paying by FPX).")
     try:  # before anything opens: a bad threshold would only show at the first EFT verification
-        parse_ringgit(str(config.get("EFT_SECOND_OFFICER_ABOVE", "")))
+        parse_ringgit(str(config.get("EFT_SECOND_OFFICER_ABOVE", "10000.00")))
     except ValidationError:
         raise RuntimeError("EFT_SECOND_OFFICER_ABOVE must be an amount in ringgit, for example 10000.00") from None
     if config["ASSIST_ENV"] not in {"development", "testing"}:

@@ -121,7 +121,7 @@ def test_migration_0013_keeps_fpx_payments_and_lets_other_channels_in(old_databa
     insert(db, "receipt", number="20260000000001", attempt_id=attempt, employer_id=employer, amount=5855,
            created_at=NOW)
 
-    assert runner.up() == ["0013_payment_channels"]
+    assert runner.up(target="0013_payment_channels") == ["0013_payment_channels"]
 
     row = db.execute_sql("SELECT order_no, channel, msg_token, bank_id, fpx_txn_id, amount FROM payment_attempt"
                          ).fetchone()
@@ -139,3 +139,5 @@ def test_migration_0013_keeps_fpx_payments_and_lets_other_channels_in(old_databa
                    **values)
     with pytest.raises(IntegrityError), db.atomic():  # the payment the receipt points at stays
         db.execute_sql("DELETE FROM payment_attempt WHERE order_no = 'AS000000000001'")
+    assert "0014_eft" in runner.up()  # EFT's tables over the same data (issue 12)
+    assert {"eft_registration", "eft_payment"} <= set(db.get_tables())

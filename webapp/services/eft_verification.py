@@ -30,7 +30,7 @@ ALREADY = {"verified": N_("This EFT payment was verified already by %(officer)s.
 def threshold(settings) -> int:
     """EFT_SECOND_OFFICER_ABOVE in sen; a setting that is not an amount stops the portal at start."""
     try:
-        return sen(parse_ringgit(str(settings.get("EFT_SECOND_OFFICER_ABOVE", ""))))
+        return sen(parse_ringgit(str(settings.get("EFT_SECOND_OFFICER_ABOVE", "10000.00"))))
     except ValidationError:
         raise RuntimeError("EFT_SECOND_OFFICER_ABOVE must be an amount in ringgit, for example 10000.00") from None
 
