@@ -40,6 +40,8 @@ run: $(VENV)/.runtime
 	echo "  Demo employer's team: clerk@demo.assist.test (Clerk), approver@demo.assist.test (Approver) / $$DEMO_PASSWORD" && \
 	echo "  Officer login:  officer@demo.assist.test / $$DEMO_PASSWORD  (back office at /officer/)" && \
 	echo "  Bank teller:    teller@demo.assist.test / $$DEMO_PASSWORD  (the bank counter at /counter/)" && \
+	echo "  Second officer: officer2@demo.assist.test / $$DEMO_PASSWORD  (EFT maker-checker; payments desk at" && \
+	echo "    /officer/payments/; the demo employer's SOCSO EFT is registered: PAYMENT, ELECTRONIC FUND TRANSFER)" && \
 	echo "  Simulated FPX exchange: http://127.0.0.1:$(FPXSIM_PORT)/  (its log: instance/fpxsim.log; pay with" && \
 	echo "    SBI Bank A to approve, SBI Bank B to decline, or choose the outcome on its bank page)" && \
 	echo "  Emails are printed here (MAIL_BACKEND=console)." && \

@@ -73,11 +73,13 @@ def register_blueprints(app: Flask) -> None:
         auth,
         calculator,
         contributions,
+        eft,
         employees,
         employer,
         fpx,
         fpx_payment,
         officer,
+        officer_eft,
         officer_employers,
         officer_payments,
         payment,
@@ -89,7 +91,8 @@ def register_blueprints(app: Flask) -> None:
     )
 
     for module in (public, auth, portal_id, officer, officer_employers, officer_payments, employer, calculator,
-                   registration, employees, contributions, payment, fpx_payment, fpx, team, statements):
+                   registration, employees, contributions, payment, fpx_payment, fpx, team, statements, eft,
+                   officer_eft):
         app.register_blueprint(module.bp)
     from webapp.views import counter, officer_collections  # issue 12: the bank counter (QRG 8)
 

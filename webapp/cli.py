@@ -20,6 +20,7 @@ DEMO_SECOND_EMPLOYER = "employer2@demo.assist.test"
 DEMO_CLERK = "clerk@demo.assist.test"  # the demo employer's team (issue 13)
 DEMO_APPROVER = "approver@demo.assist.test"
 DEMO_TELLER = "teller@demo.assist.test"  # a bank teller at the counter (issue 12)
+DEMO_SECOND_OFFICER = "officer2@demo.assist.test"  # EFT maker-checker: a second officer (issue 12)
 
 
 def apply_migrations() -> list[str]:
@@ -35,7 +36,8 @@ def seed_demo(password: str, settings) -> None:
         for email, name, role in ((DEMO_OFFICER, "Pegawai Demo", "officer"),
                                   (DEMO_EMPLOYER, "Majikan Demo", "employer"),
                                   (DEMO_SECOND_EMPLOYER, "Majikan Kedua", "employer"),
-                                  (DEMO_CLERK, "Kerani Demo", "employer"), (DEMO_APPROVER, "Pelulus Demo", "employer")):
+                                  (DEMO_CLERK, "Kerani Demo", "employer"), (DEMO_APPROVER, "Pelulus Demo", "employer"),
+                                  (DEMO_SECOND_OFFICER, "Pegawai Kedua", "officer")):
             user = User.get_or_none(User.email == email) or User(email=email, name=name, role=role)
             if not user.id or not hashing.verify(user.password_hash, password):
                 user.password_hash = hashing.hash_password(password)
@@ -49,6 +51,7 @@ def seed_demo(password: str, settings) -> None:
         demo.seed_employers(settings, malaysia_today())
         demo.seed_team({DEMO_CLERK: "clerk", DEMO_APPROVER: "approver"})
         tellers.ensure_demo(DEMO_TELLER, "Juruwang Demo", password)
+        demo.seed_eft(DEMO_EMPLOYER)
 
 
 def init_app(app) -> None:

@@ -5,6 +5,9 @@ import os
 from datetime import timedelta
 from pathlib import Path
 
+from core.errors import ValidationError
+from core.money import parse_ringgit
+
 ROOT = Path(__file__).resolve().parent.parent
 INSECURE_KEYS = {"", "dev", "change-me", "development-only-secret"}
 
@@ -93,6 +96,8 @@ def from_environment(overrides: dict | None = None) -> dict:
         **fpx_settings(instance),
         "PAYMENT_WORKER": _bool("PAYMENT_WORKER", True),  # AE reconciliation in a thread of the web process
         "PAYMENT_POLL_SECONDS": float(os.environ.get("PAYMENT_POLL_SECONDS", "30")),
+        # EFT (QRG 6): a payment above this many ringgit is verified by two different officers (maker-checker).
+        "EFT_SECOND_OFFICER_ABOVE": os.environ.get("EFT_SECOND_OFFICER_ABOVE", "10000.00"),
         "BABEL_DEFAULT_LOCALE": "ms",
         "STATIC_BUILD_DIR": str(instance / "static-build"),
     }
@@ -121,10 +126,15 @@ def fpx_settings(instance: Path) -> dict:
 
 
 def check(config: dict) -> None:
-    """Refuse to start in production without a real secret key, or pointed at the FPX simulator."""
+    """Refuse to start in production without a real secret key, or pointed at the FPX simulator; anywhere with
+    an EFT threshold that is not an amount."""
     if config["ASSIST_ENV"] == "production" and config.get("FPX_SIM_ENABLED"):
         raise RuntimeError("FPX_SIM_ENABLED is set: the simulated FPX exchange is for development and tests only. "
                            "Unset it and point FPX_URL at PayNet's exchange (see README.md, Paying by FPX).")
+    try:  # before anything opens: a bad threshold would only show at the first EFT verification
+        parse_ringgit(str(config.get("EFT_SECOND_OFFICER_ABOVE", "10000.00")))
+    except ValidationError:
+        raise RuntimeError("EFT_SECOND_OFFICER_ABOVE must be an amount in ringgit, for example 10000.00") from None
     if config["ASSIST_ENV"] not in {"development", "testing"}:
         key = config.get("SECRET_KEY") or ""
         if key in INSECURE_KEYS or len(key) < 32:

@@ -14,7 +14,7 @@ from fpdf import FPDF
 
 from core.periods import add_months
 from webapp.models import Employer, EmployerAccess, Employment, Submission, User
-from webapp.services import contributions, registration
+from webapp.services import contributions, eft, registration
 from webapp.services.employees import terminate
 
 LOCAL_NAMES = [
@@ -132,3 +132,11 @@ def seed_team(members: dict[str, str]) -> None:
         EmployerAccess.insert(user=user, employer=employer, role=role).on_conflict(
             conflict_target=[EmployerAccess.user, EmployerAccess.employer],
             update={EmployerAccess.role: role}).execute()
+
+
+def seed_eft(email: str) -> None:
+    """The demo employer's EFT registration for SOCSO (QRG 6), as its account would SUBMIT it (idempotent)."""
+    employer = Employer.get(Employer.registration_number == "201901000005")
+    if eft.registration(employer, "socso") is None:
+        eft.register(User.get(User.email == email), employer, "socso", email=email, contact_no="0326872677",
+                     officer_name="Majikan Demo")

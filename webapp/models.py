@@ -437,3 +437,6 @@ ALL_MODELS = [Counter, User, AuthSession, LoginThrottle, PasswordReset, StoredFi
 from webapp.counter_models import COUNTER_MODELS  # noqa: E402 - issue 12: the bank counter
 
 ALL_MODELS += COUNTER_MODELS
+from webapp.eft_models import EFT_MODELS  # noqa: E402 - EFT (issue 12) builds on the payments
+
+ALL_MODELS += EFT_MODELS

@@ -18,6 +18,7 @@ MAX_PAGE = 100_000
 _DIGITS = re.compile(r"[0-9]{1,19}", re.ASCII)
 _MONTH = re.compile(r"(20[0-9]{2})-(0[1-9]|1[0-2])", re.ASCII)
 _YEAR = re.compile(r"[0-9]{4}", re.ASCII)
+_DATE = re.compile(r"(20[0-9]{2})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])", re.ASCII)
 
 
 def parse_id(text) -> int | None:
@@ -47,6 +48,15 @@ def parse_year(text) -> int | None:
     """A year written with four ASCII digits (`?year=2026`), or None; its range is the caller's rule."""
     text = (text or "").strip()
     return int(text) if _YEAR.fullmatch(text) else None
+def parse_date(text) -> date | None:
+    """A day written YYYY-MM-DD (what <input type=date> sends), ASCII digits only, or None."""
+    match = _DATE.fullmatch((text or "").strip())
+    if not match:
+        return None
+    try:
+        return date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+    except ValueError:  # 2026-02-30
+        return None
 
 
 class IdConverter(IntegerConverter):

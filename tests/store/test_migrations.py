@@ -139,3 +139,5 @@ def test_migration_0013_keeps_fpx_payments_and_lets_other_channels_in(old_databa
                    **values)
     with pytest.raises(IntegrityError), db.atomic():  # the payment the receipt points at stays
         db.execute_sql("DELETE FROM payment_attempt WHERE order_no = 'AS000000000001'")
+    assert "0014_eft" in runner.up()  # EFT's tables over the same data (issue 12)
+    assert {"eft_registration", "eft_payment"} <= set(db.get_tables())

@@ -14,7 +14,8 @@ PUBLIC_ENDPOINTS = {
 SAMPLE_ARGS = {"application_id": 1, "token": "x", "code": "en", "batch_id": 1, "employment_id": 1, "document_id": 1,
                "kind": "sip1", "employer_id": 1, ("registration.letter", "kind"): "successful", "submission_id": 1,
                "line_id": 1, "user_id": 1, "invitation_id": 1, "number": "ACR112260000001", "scheme": "combined",
-               "layout": "combined", "order_no": "AS000000000001", "ref": "ACR112260000001", "year": 2026}
+               "layout": "combined", "order_no": "AS000000000001", "ref": "ACR112260000001", "year": 2026,
+               "eft_scheme": "socso"}
 SAMPLE_ARGS.update({"file_id": 1, "line_id": 1})  # issue 12: collection files and their lines
 
 

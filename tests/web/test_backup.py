@@ -92,7 +92,7 @@ def test_backup_writes_the_database_and_every_document_privately(runner, app, tm
         assert copied.read_bytes() == (Path(app.config["UPLOAD_DIR"]) / document.stored_name).read_bytes()
     copy = sqlite3.connect(target / "assist.sqlite3")
     try:
-        assert copy.execute("SELECT count(*) FROM user").fetchone()[0] == 6  # the demo accounts, team and teller
+        assert copy.execute("SELECT count(*) FROM user").fetchone()[0] == 7  # the demo accounts, team, teller, officer2
         assert copy.execute("PRAGMA journal_mode").fetchone()[0] == "delete"  # one self-contained file
     finally:
         copy.close()

@@ -3,6 +3,7 @@
 import re
 
 from tests.support import login
+from webapp.eft_models import EftRegistration
 from webapp.models import Acknowledgement, Employer, Outbox, User
 from webapp.services import outbox
 
@@ -26,12 +27,14 @@ def test_seed_demo_is_idempotent(runner, monkeypatch):
     users = {u.email: u for u in User.select()}
     assert set(users) == {"employer@demo.assist.test", "employer2@demo.assist.test", "officer@demo.assist.test",
                           "clerk@demo.assist.test", "approver@demo.assist.test",  # the demo employer's team
-                          "teller@demo.assist.test"}  # a bank teller (issue 12)
+                          "teller@demo.assist.test",  # a bank teller (issue 12)
+                          "officer2@demo.assist.test"}  # EFT maker-checker
     assert users["teller@demo.assist.test"].role == "teller"
     assert Employer.select().where(Employer.status == "registered").count() == 2
     demo = Employer.get(Employer.registration_number == "201901000005")
     assert demo.employments.count() == 25
     assert sorted(a.kind for a in Acknowledgement.select()) == ["ACR", "ECR"]  # an unpaid month to show
+    assert [r.scheme for r in EftRegistration.select().where(EftRegistration.employer == demo)] == ["socso"]
     assert not users["employer@demo.assist.test"].password_is_temporary
     assert users["employer@demo.assist.test"].terms_accepted_at is not None
 

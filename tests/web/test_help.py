@@ -227,7 +227,7 @@ def test_every_page_served_links_to_its_topic_in_the_header(app, client, employe
     values = {"submission_id": draft_id, "topic_id": "data-entry", "scheme": "combined", "code": "en",
               "line_id": SubmissionLine.select().where(SubmissionLine.submission == draft_id).first().id,
               "employment_id": Employment.select().first().id, "batch_id": Employment.select().first().batch_id,
-              "token": "not-a-token", "year": 2024}
+              "token": "not-a-token", "year": 2024, "eft_scheme": "socso"}
     officer_client = app.test_client()
     login(officer_client, officer.email, PASSWORD)
     checked = {}

@@ -19,9 +19,14 @@ ACTIONS = {
     "employee.terminated": N_("Employee terminated"), "team.invited": N_("Colleague invited"),
     "team.invitation_withdrawn": N_("Invitation withdrawn"), "team.joined": N_("Joined the team"),
     "team.role_changed": N_("Role changed"), "team.removed": N_("Removed from the team"),
-    "payment.started": N_("FPX payment started"), "payment.succeeded": N_("FPX payment successful"),
-    "payment.failed": N_("FPX payment unsuccessful"), "payment.review": N_("FPX payment sent to review"),
+    "payment.started": N_("Payment started"), "payment.succeeded": N_("Payment successful"),
+    "payment.failed": N_("Payment unsuccessful"), "payment.review": N_("Payment sent to review"),
     "fclb.issued": N_("FCLB notice issued"),
+    "eft.registered": N_("EFT registration"), "eft.approved": N_("EFT payment: first approval (a second officer "
+                                                                  "verifies)"),
+    "eft.verified": N_("EFT payment verified"), "eft.rejected": N_("EFT payment rejected"),
+    "payment.checked": N_("Officer asked FPX for the payment's status"),
+    "payments.exported": N_("Day's collections downloaded (CSV)"),
 }
 ACTIONS.update({  # issue 12: the bank counter (QRG 8) and the banks' collection files
     "counter.lookup": N_("ACR/ECR looked up at the bank counter"),
