@@ -19,6 +19,7 @@ from webapp.cli import apply_migrations
 from webapp.clock import utcnow
 from webapp.db import database, is_postgres
 from webapp.models import ALL_MODELS, AuditEvent, User
+from webapp.mandate_models import MandateMessage
 from webapp.payment_models import GatewayMessage
 from webapp.services import hashing
 
@@ -134,7 +135,7 @@ def _clean_store(request):
     request.getfixturevalue("smtp").clear()
 
 
-APPEND_ONLY = (AuditEvent, GatewayMessage)
+APPEND_ONLY = (AuditEvent, GatewayMessage, MandateMessage)
 
 
 def purge_append_only(model):

@@ -433,3 +433,7 @@ ALL_MODELS = [Counter, User, AuthSession, LoginThrottle, PasswordReset, StoredFi
               Employer, EmployerAccess, Invitation, Person, RegistrationBatch, Employment, BatchDocument,
               OutboxAttachment,
               Submission, SubmissionLine, Acknowledgement, ReminderSent, AuditEvent, *PAYMENT_MODELS]
+
+from webapp.mandate_models import MANDATE_MODELS  # noqa: E402 - direct debit (issue 12) builds on payments
+
+ALL_MODELS += MANDATE_MODELS
