@@ -4,8 +4,17 @@ refuse UPDATE and DELETE, on SQLite and PostgreSQL). A frozen copy of the models
 
 import datetime
 
-from peewee import BigIntegerField, CharField, Check, DateField, DateTimeField, ForeignKeyField, IntegerField, Model
-from peewee import TextField
+from peewee import (
+    BigIntegerField,
+    CharField,
+    Check,
+    DateField,
+    DateTimeField,
+    ForeignKeyField,
+    IntegerField,
+    Model,
+    TextField,
+)
 from playhouse.migrate import PostgresqlMigrator
 
 SCHEMES = ("socso", "eis")

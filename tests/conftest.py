@@ -18,8 +18,8 @@ from webapp import create_app
 from webapp.cli import apply_migrations
 from webapp.clock import utcnow
 from webapp.db import database, is_postgres
-from webapp.models import ALL_MODELS, AuditEvent, User
 from webapp.mandate_models import MandateMessage
+from webapp.models import ALL_MODELS, AuditEvent, User
 from webapp.payment_models import GatewayMessage
 from webapp.services import hashing
 
