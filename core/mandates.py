@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from core import fpx
+from core import payment_states as states
 from core.errors import N_, ValidationError
 from core.money import format_rm, from_sen
 
@@ -151,6 +152,25 @@ def debit_outcome(code: str) -> str:
     if code == "00":
         return SUCCESS
     return PENDING if code in ("09", "99") else FAILED
+
+
+def debit_step(status: str, code: str, *, current_code: str | None) -> states.Step:
+    """What a verified answer with `code` does to a debit in `status` (an answer already applied, same FPX id and
+    code, is a duplicate and never reaches here): as core.payment_states.step, except that there is no
+    "not found" (76 is a refusal) and nothing is failed without a failure code from the bank."""
+    kind = debit_outcome(code)
+    if status == states.SUCCEEDED:  # terminal (I2)
+        return states.Step(states.NO_CHANGE if kind == PENDING else states.CONFLICT, states.SUCCEEDED)
+    if status == states.FAILED:
+        if kind == SUCCESS:
+            return states.Step(states.APPLIED, states.SUCCEEDED)  # the money moved after all
+        return states.Step(states.CONFLICT if kind == FAILED and code != current_code else states.NO_CHANGE,
+                           states.FAILED)
+    if kind == SUCCESS:
+        return states.Step(states.APPLIED, states.SUCCEEDED)
+    if kind == FAILED:
+        return states.Step(states.APPLIED, states.FAILED)
+    return states.Step(states.APPLIED, states.NEEDS_REVIEW if status == states.NEEDS_REVIEW else states.PENDING)
 
 
 def debit_message(code: str) -> str:

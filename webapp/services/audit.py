@@ -22,6 +22,9 @@ ACTIONS = {
     "payment.started": N_("FPX payment started"), "payment.succeeded": N_("FPX payment successful"),
     "payment.failed": N_("FPX payment unsuccessful"), "payment.review": N_("FPX payment sent to review"),
     "fclb.issued": N_("FCLB notice issued"),
+    "mandate.enrolled": N_("Direct debit mandate enrolled"), "mandate.authorised": N_("Mandate authorised (RM 1.00)"),
+    "mandate.rejected": N_("Mandate rejected"), "mandate.approved": N_("Mandate approved by the bank"),
+    "mandate.terminated": N_("Mandate terminated"), "mandate.cancelled": N_("Mandate enrolment cancelled"),
 }
 
 
