@@ -103,6 +103,15 @@ def check_terms(token: str, limit_sen: int, max_frequency: int) -> None:
                               field="frequency", max=MAX_FREQUENCY)
 
 
+def parse_frequency(text: str) -> int:
+    """Max Frequency Per Month as typed: ASCII digits, 1..MAX_FREQUENCY; ValidationError otherwise."""
+    cleaned = (text or "").strip()
+    if not cleaned.isascii() or not cleaned.isdigit() or len(cleaned) > 3 or not 1 <= int(cleaned) <= MAX_FREQUENCY:
+        raise ValidationError(N_("The maximum frequency per month must be a whole number from 1 to %(max)s."),
+                              field="frequency", max=MAX_FREQUENCY)
+    return int(cleaned)
+
+
 # --- what a debit must pass before it is sent ----------------------------------------------------------------
 
 @dataclass(frozen=True)

@@ -73,14 +73,17 @@ def register_blueprints(app: Flask) -> None:
         auth,
         calculator,
         contributions,
+        direct_debit,
         employees,
         employer,
         fpx,
         fpx_payment,
+        mandates,
         officer,
         officer_employers,
         officer_payments,
         payment,
+        payment_history,
         portal_id,
         public,
         registration,
@@ -88,7 +91,8 @@ def register_blueprints(app: Flask) -> None:
     )
 
     for module in (public, auth, portal_id, officer, officer_employers, officer_payments, employer, calculator,
-                   registration, employees, contributions, payment, fpx_payment, fpx, team):
+                   registration, employees, contributions, payment, fpx_payment, fpx, team,
+                   mandates, direct_debit, payment_history):
         app.register_blueprint(module.bp)
 
 
