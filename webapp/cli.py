@@ -1,5 +1,6 @@
 """Commands for the branch administrator: `flask --app wsgi <command>`."""
 
+import json
 import os
 from pathlib import Path
 
@@ -47,6 +48,7 @@ def seed_demo(password: str, settings) -> None:
             LoginThrottle.delete().where(LoginThrottle.email == email).execute()
         demo.seed_employers(settings, malaysia_today())
         demo.seed_team({DEMO_CLERK: "clerk", DEMO_APPROVER: "approver"})
+        demo.seed_mandate(malaysia_today())  # an approved SOCSO direct-debit mandate (issue 12)
 
 
 def init_app(app) -> None:
@@ -63,6 +65,13 @@ def init_app(app) -> None:
         seed_demo(password, app.config)
         click.echo(f"Demo logins ready: {DEMO_EMPLOYER}, {DEMO_SECOND_EMPLOYER} and {DEMO_OFFICER} "
                    "(password from DEMO_PASSWORD).")
+
+    @app.cli.command("demo-mandates")
+    def demo_mandates_command():
+        """Print the demo employer's approved mandate for `python -m fpxsim add-mandates` (JSON lines)."""
+        with database.connection_context():
+            for entry in demo.mandates_for_simulator():
+                click.echo(json.dumps(entry))
 
     @app.cli.command("create-officer")
     @click.argument("email")

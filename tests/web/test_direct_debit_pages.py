@@ -3,6 +3,7 @@ with nothing saved, PROCEED's refusals at the Mandate List, someone else's manda
 route, a clerk cannot enrol, pay or terminate, and PAYMENT HISTORY. The exchange is the stand-in of
 tests/mandates_support.py here; tests/payments and tests/e2e use the real simulator."""
 
+import json
 from datetime import UTC, date, datetime
 
 import pytest
@@ -228,3 +229,17 @@ def test_payment_history_pages_and_cards(client, gateway):
     assert "PAGE 1 OF 2" in client.get("/payment/history/?page=%D9%A3").get_data(as_text=True)  # not ASCII digits
     client.get("/language/ms")
     assert "Kaunter Bank" in client.get("/payment/history/").get_data(as_text=True)
+
+
+def test_the_demo_seed_has_an_approved_socso_mandate_for_the_simulator_too(runner, monkeypatch):
+    monkeypatch.setenv("DEMO_PASSWORD", "a demo password for tests")
+    for _ in range(2):
+        assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    [mandate] = Mandate.select()
+    assert (mandate.scheme, mandate.status, mandate.limit_sen, mandate.bank_id) == ("socso", "approved", 500_000,
+                                                                                   "TEST0021")
+    printed = runner.invoke(args=["demo-mandates"])
+    [line] = printed.output.splitlines()
+    entry = json.loads(line)
+    assert entry["id"] == mandate.mandate_id and entry["terms"]["max_amount_sen"] == 500_000
+    assert entry["seller_ex_order_no"] == mandate.order_no
