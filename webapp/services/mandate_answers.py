@@ -21,11 +21,13 @@ from contextlib import nullcontext
 from datetime import date, datetime
 
 from core import fpx, mandates
+from core.payment_channels import DIRECT_DEBIT
 from core.payment_states import NOT_FOUND_GRACE
 from webapp.clock import MALAYSIA
 from webapp.db import database, for_update, locked
 from webapp.mandate_gateway import MandateGateway
 from webapp.mandate_models import Mandate
+from webapp.payment_models import PaymentAttempt
 from webapp.services import audit, mandate_log
 from webapp.services.fpx_answers import Answer, naive_utc
 
@@ -39,11 +41,16 @@ def transaction():
 
 
 def refuse(kind: str, fields: dict, raw: str, verdict: str, note: str, now: datetime) -> Answer:
+    """Keep a message that cannot be used, beside the mandate or debit it names (if any); change nothing."""
+    order_no = (fields.get("fpx_sellerExOrderNo") or "")[:20]
     with database.atomic():
-        mandate = Mandate.get_or_none(Mandate.order_no == (fields.get("fpx_sellerExOrderNo") or "")[:20])
-        mandate_log.record("in", kind, fields, verdict, now, raw=raw, note=note, mandate=mandate,
+        mandate = Mandate.get_or_none(Mandate.order_no == order_no)
+        attempt = None if mandate else PaymentAttempt.get_or_none(
+            (PaymentAttempt.order_no == order_no) & (PaymentAttempt.channel == DIRECT_DEBIT))
+        mandate_log.record("in", kind, fields, verdict, now, raw=raw, note=note, mandate=mandate, attempt=attempt,
                            code=fields.get("fpx_msgType") if kind in ("MA", "MT") else None)
-    return Answer(False, verdict, mandate.order_no if mandate else None, mandate.status if mandate else None, note)
+    found = mandate or attempt
+    return Answer(False, verdict, found.order_no if found else None, found.status if found else None, note)
 
 
 def verified(read, fields: dict, raw: str, kind: str, now: datetime):
