@@ -121,7 +121,7 @@ def test_migration_0013_keeps_fpx_payments_and_lets_other_channels_in(old_databa
     insert(db, "receipt", number="20260000000001", attempt_id=attempt, employer_id=employer, amount=5855,
            created_at=NOW)
 
-    assert runner.up() == ["0013_payment_channels"]
+    assert runner.up(target="0013_payment_channels") == ["0013_payment_channels"]
 
     row = db.execute_sql("SELECT order_no, channel, msg_token, bank_id, fpx_txn_id, amount FROM payment_attempt"
                          ).fetchone()

@@ -43,7 +43,7 @@ def transaction():
 def refuse(kind: str, fields: dict, raw: str, verdict: str, note: str, now: datetime) -> Answer:
     """Keep a message that cannot be used, beside the mandate or debit it names (if any); change nothing."""
     order_no = (fields.get("fpx_sellerExOrderNo") or "")[:20]
-    with database.atomic():
+    with transaction():  # it reads, then writes: IMMEDIATE on SQLite, or a concurrent writer makes it fail
         mandate = Mandate.get_or_none(Mandate.order_no == order_no)
         attempt = None if mandate else PaymentAttempt.get_or_none(
             (PaymentAttempt.order_no == order_no) & (PaymentAttempt.channel == DIRECT_DEBIT))
