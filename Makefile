@@ -33,6 +33,7 @@ run: $(VENV)/.runtime
 	$(BIN)/flask --app wsgi seed-demo && \
 	$(BIN)/python -m core.fpx_keys instance/fpx --exchange-id EX00000001 >/dev/null && \
 	$(BIN)/python -m fpxsim init >/dev/null && \
+	$(BIN)/flask --app wsgi demo-mandates | $(BIN)/python -m fpxsim add-mandates >/dev/null && \
 	echo "" && \
 	echo "  ASSIST portal:  http://127.0.0.1:$(PORT)/" && \
 	echo "  Employer login: employer@demo.assist.test / $$DEMO_PASSWORD" && \
@@ -44,6 +45,8 @@ run: $(VENV)/.runtime
 	echo "    /officer/payments/; the demo employer's SOCSO EFT is registered: PAYMENT, ELECTRONIC FUND TRANSFER)" && \
 	echo "  Simulated FPX exchange: http://127.0.0.1:$(FPXSIM_PORT)/  (its log: instance/fpxsim.log; pay with" && \
 	echo "    SBI Bank A to approve, SBI Bank B to decline, or choose the outcome on its bank page)" && \
+	echo "  Direct debit: the demo employer has an approved SOCSO mandate (SBI Bank A, RM 5,000.00 a debit, twice a" && \
+	echo "    month): PAYMENT, Direct Debit, SOCSO, Payment; PAYMENT HISTORY lists every payment" && \
 	echo "  Emails are printed here (MAIL_BACKEND=console)." && \
 	echo "" && \
 	{ $(BIN)/python -m fpxsim >instance/fpxsim.log 2>&1 & SIM=$$!; \

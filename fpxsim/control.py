@@ -68,7 +68,12 @@ def resolve(txn_id):
     code = _body().get("code", "00")
     if not isinstance(code, str) or len(code) != 2 or not code.isalnum():
         raise ScenarioError("code must be a two-character FPX code")
-    exchange().resolve(txn_id, code.upper())
+    try:
+        exchange().resolve(txn_id, code.upper())
+    except LookupError:  # not a transaction: a pending e-Mandate debit (mandate_debits.py)?
+        if exchange().mandates is None:
+            raise
+        return jsonify(debit=exchange().mandates.debits.resolve(txn_id, code.upper()))
     return jsonify(txn=describe(txn_id))
 
 

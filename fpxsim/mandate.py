@@ -5,27 +5,33 @@ signed by the merchant (requests) or the exchange (answers and notices).
 
 - Enrolment, `POST /_sim/mandate/enrol` (browser form, like an AR), fpx_msgType AD, fields: sellerExId,
   sellerId, sellerExOrderNo, sellerOrderNo, sellerTxnTime, buyerBankId, buyerEmail, buyerId, buyerName
-  (optional), applicationType 01 enrol / 02 maintenance / 03 termination, mandateId (for 02 and 03),
-  maxAmount ("%.2f"), frequencyMode DL/WK/MT/YR, maxFrequency 1-999, effectiveDate and expiryDate (YYYYMMDD).
-  Checked like an AR (XE, XC, 46, XN give an error page), then DA (type, or 02/03 for a mandate that is
-  not approved), DB (email), DC (max frequency), DD (frequency mode), DE (dates: not YYYYMMDD, expiry before
-  effective or before today), 13 (max amount not a positive amount), DF (bank not in the B2C list, or
-  offline): these end as an AC with that code. Otherwise the buyer authorises RM 1.00 on the same bank page
-  and gets the same ACs (msgToken 01, amount 1.00). The mandate id is that authorisation's fpxTxnId.
+  (optional), msgToken (optional: 01 B2C, the default, or 02 B2B1; the bank must be in that model's list),
+  applicationType 01 enrol / 02 maintenance / 03 termination, mandateId (for 02 and 03), maxAmount ("%.2f"),
+  frequencyMode DL/WK/MT/YR, maxFrequency 1-999, effectiveDate and expiryDate (YYYYMMDD).
+  Checked like an AR (XE, XC, 46, XN give an error page), then DA (type, a msgToken other than 01/02, or
+  02/03 for a mandate that is not approved), DB (email), DC (max frequency), DD (frequency mode), DE (dates:
+  not YYYYMMDD, expiry before effective or before today), 13 (max amount not a positive amount), DF (bank not
+  in the model's list, or offline): these end as an AC with that code. Otherwise the buyer authorises
+  RM 1.00 on the same bank page and gets the same ACs (amount 1.00, the model's msgToken; for B2B1 a 99 first
+  while the company's authoriser has not approved). The mandate id is that authorisation's fpxTxnId.
 - Bank approval: after a 00 authorisation, once the sim clock reaches the next working day (Monday-Friday,
   no holidays), the exchange sends the merchant's direct URL a notice fpx_msgType MA (mandateId,
-  mandateStatus APPROVED, approvalDate, the enrolment's order numbers), resent like a direct AC until `OK`.
+  mandateStatus APPROVED, statusDate, the enrolment's order numbers), resent like a direct AC until `OK`.
   A 02 (maintenance) replaces the terms at its own approval; a 03 ends the mandate when authorised.
-- Debit, `POST /_sim/mandate/debit` (host-to-host), fpx_msgType DR: sellerExId, sellerId, sellerExOrderNo,
-  sellerOrderNo, sellerTxnTime, mandateId, txnAmount. ERROR if malformed or not genuine. The same
-  sellerExOrderNo again gets the first answer again (XN if it names another mandate or amount). Checks, in
-  order: mandate known (76), approved and not terminated (57), effective <= today <= expiry (DE), amount
-  a "%.2f" amount (13) not above the maximum (48), successful debits in the current period (day, ISO week,
-  month or year of the sim clock) below maxFrequency (DC), then the buyer's bank answers as the scenario
-  rules say for its bank and amount (TEST0022 -> 51, insufficient funds). The answer, fpx_msgType DS, carries
-  fpx_debitAuthCode, fpx_fpxTxnId and the request's ids, signed.
-- Termination by the buyer, `POST /_sim/mandate/terminate` {"mandate_id": ...} (loopback, a test action):
-  the mandate ends at once and the merchant gets a notice fpx_msgType MT (mandateStatus TERMINATED).
+  Notices (MA, MT and the DS of a debit settled later) obey the `direct_ac` knobs of the scenario rule that
+  matches the enrolment (drop, delay_s, duplicate_n, bad_checksum, hang, http_500; not tampered_amount or
+  out_of_order, which are about an AC's amount and order).
+- Debits, `POST /_sim/mandate/debit` (host-to-host): see mandate_debits.py.
+- Termination by the buyer, `POST /_sim/mandate/terminate` with JSON {"mandate_id": ...} (loopback, a test
+  action): the mandate ends at once and the merchant gets a notice fpx_msgType MT (mandateStatus TERMINATED).
+- Termination by the merchant, `POST /_sim/mandate/terminate` as a signed form (host-to-host), fpx_msgType
+  TR: sellerExId, sellerId, sellerExOrderNo (the enrolment's), sellerTxnTime, mandateId. ERROR if malformed
+  or not genuine. The answer, fpx_msgType TS, signed: mandateId, mandateStatus (TERMINATED), debitAuthCode
+  00 (terminated now or before), 76 (no such mandate) or XN (the mandate is not of this enrolment); no MT
+  notice follows (the merchant asked). Debits on it are answered 57 from then on.
+- Demo mandates: `python -m fpxsim add-mandates` reads JSON lines ({"id", "seller_ex_order_no",
+  "seller_order_no", "terms": {max_amount_sen, frequency_mode, max_frequency, effective (YYYYMMDD), expiry,
+  buyer_bank_id, buyer_id, email, msg_token}}) and stores each as an approved mandate.
 """
 
 import json
@@ -34,16 +40,17 @@ import sqlite3
 from datetime import UTC, date, datetime, timedelta
 
 from fpxsim import scenario as scenarios
-from fpxsim.exchange import ArResult, Exchange, Reply
-from fpxsim.protocol import BANKS, amount_sen, amount_text, encode, wire_time
+from fpxsim.exchange import ArResult, Exchange, Reply, facts_of
+from fpxsim.protocol import BANKS, amount_sen, encode
 
 ENROL_REQUIRED = tuple("fpx_" + name for name in (
     "msgType", "sellerExId", "sellerId", "sellerExOrderNo", "sellerOrderNo", "sellerTxnTime", "buyerBankId",
     "buyerEmail", "buyerId", "applicationType", "maxAmount", "frequencyMode", "maxFrequency", "effectiveDate",
     "expiryDate", "checkSum"))
-DEBIT_REQUIRED = tuple("fpx_" + name for name in (
-    "msgType", "sellerExId", "sellerId", "sellerExOrderNo", "sellerOrderNo", "sellerTxnTime", "mandateId",
-    "txnAmount", "checkSum"))
+TERMINATE_REQUIRED = tuple("fpx_" + name for name in (
+    "msgType", "sellerExId", "sellerId", "sellerExOrderNo", "sellerTxnTime", "mandateId", "checkSum"))
+TOKENS = ("01", "02")
+NOTICE_KNOBS = ("drop", "delay_s", "duplicate_n", "duplicate_mode", "bad_checksum", "hang", "http_500")
 FREQUENCIES = ("DL", "WK", "MT", "YR")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
@@ -78,8 +85,11 @@ def same_period(mode: str, one: date, other: date) -> bool:
 
 class Mandates:
     def __init__(self, exchange: Exchange):
+        from fpxsim.mandate_debits import Debits
+
         self.ex = exchange
         exchange.mandates = self
+        self.debits = Debits(self)
 
     def _signed_by_merchant(self, fields: dict) -> tuple[bool, str]:
         return self.ex.keys.merchant_signature(sorted_source(fields), fields.get("fpx_checkSum", ""),
@@ -108,7 +118,8 @@ class Mandates:
         if fields["fpx_sellerExId"] != self.ex.settings.exchange_id:
             return self.ex._refuse(fields, "46", "unknown seller exchange", signature_valid=True)
         code = self._enrol_code(fields)
-        as_ar = {**fields, "fpx_msgToken": "01", "fpx_txnAmount": "1.00", "fpx_txnCurrency": "MYR",
+        token = fields.get("fpx_msgToken") if fields.get("fpx_msgToken") in TOKENS else "01"
+        as_ar = {**fields, "fpx_msgToken": token, "fpx_txnAmount": "1.00", "fpx_txnCurrency": "MYR",
                  "fpx_productDesc": "e-Mandate authorisation"}
         try:
             with self.ex.store.transaction() as db:
@@ -132,11 +143,13 @@ class Mandates:
         return {"max_amount_sen": amount_sen(fields["fpx_maxAmount"]), "frequency_mode": fields["fpx_frequencyMode"],
                 "max_frequency": int(fields["fpx_maxFrequency"]), "effective": fields["fpx_effectiveDate"],
                 "expiry": fields["fpx_expiryDate"], "buyer_bank_id": fields["fpx_buyerBankId"],
-                "buyer_id": fields["fpx_buyerId"], "email": fields["fpx_buyerEmail"]}
+                "buyer_id": fields["fpx_buyerId"], "email": fields["fpx_buyerEmail"],
+                "msg_token": fields.get("fpx_msgToken") or "01"}
 
     def _enrol_code(self, fields: dict) -> str | None:
         kind = fields["fpx_applicationType"]
-        if kind not in ("01", "02", "03"):
+        token = fields.get("fpx_msgToken") or "01"
+        if kind not in ("01", "02", "03") or token not in TOKENS:
             return "DA"
         if kind != "01" and (self.get(fields.get("fpx_mandateId", "")) or {}).get("status") != "approved":
             return "DA"
@@ -152,7 +165,7 @@ class Mandates:
         if not amount_sen(fields["fpx_maxAmount"]):
             return "13"
         bank = fields["fpx_buyerBankId"]
-        if bank not in BANKS["01"] or bank in self.ex.offline_banks("01"):
+        if bank not in BANKS[token] or bank in self.ex.offline_banks(token):
             return "DF"
         return None
 
@@ -206,10 +219,30 @@ class Mandates:
                             "fpx_sellerExId": self.ex.settings.exchange_id, "fpx_sellerId": self.ex.settings.seller_id,
                             "fpx_sellerExOrderNo": mandate["seller_ex_order_no"],
                             "fpx_sellerOrderNo": mandate["seller_order_no"]})
+        self.send_notice(db, mandate, txn_id, msg_type, fields)
+
+    def send_notice(self, db, mandate: dict, txn_id: str, code: str, fields: dict) -> None:
+        """Deliver a signed notice to the merchant's direct URL like a direct AC (resent until `OK`), with the
+        direct_ac knobs of the scenario rule that matches the enrolment."""
         event_id = db.execute("INSERT INTO event(fpx_txn_id, code, fields, created_at) VALUES (?, ?, ?, ?)",
-                              (txn_id, msg_type, json.dumps(fields), self.ex.clock.timestamp())).lastrowid
-        self.ex._deliver(db, event_id, txn_id, fields, {}, source_of=sorted_source)
+                              (txn_id, code, json.dumps(fields), self.ex.clock.timestamp())).lastrowid
+        self.ex._deliver(db, event_id, txn_id, fields, self.notice_knobs(db, mandate), source_of=sorted_source)
         self.ex.wake.set()
+
+    def facts(self, db, mandate: dict) -> dict:
+        """What scenario rules match for this mandate: its enrolment's AR facts (or its terms, for a mandate
+        added without an enrolment)."""
+        row = db.execute("SELECT ar FROM txn WHERE fpx_txn_id = ?", (mandate["id"],)).fetchone()
+        if row is not None:
+            return facts_of(json.loads(row["ar"]))
+        terms = mandate["terms"]
+        return {"buyer_bank_id": terms["buyer_bank_id"], "msg_token": terms.get("msg_token", "01"),
+                "seller_order_no": mandate["seller_order_no"], "seller_ex_order_no": mandate["seller_ex_order_no"],
+                "amount_sen": 100}
+
+    def notice_knobs(self, db, mandate: dict) -> dict:
+        knobs = scenarios.plan(self.ex.scenario()["rules"], self.facts(db, mandate))["direct_ac"]
+        return {key: value for key, value in knobs.items() if key in NOTICE_KNOBS}
 
     def terminate(self, mandate_id: str) -> dict:
         with self.ex.store.transaction() as db:
@@ -221,71 +254,52 @@ class Mandates:
             self._notify(db, mandate, "MT", "TERMINATED", mandate_id)
         return mandate
 
-    # --- debits (host-to-host) ------------------------------------------------------------------------------
-
-    def debit(self, fields: dict) -> Reply:
+    def terminate_for_merchant(self, fields: dict) -> Reply:
+        """TR: the merchant ends a mandate (host-to-host); the signed TS answer, or ERROR."""
+        missing = [name for name in TERMINATE_REQUIRED if not fields.get(name)]
         valid, reason = self._signed_by_merchant(fields)
-        missing = [name for name in DEBIT_REQUIRED if not fields.get(name)]
         problem = ("missing " + ", ".join(missing)) if missing else ""
-        problem = problem or ("" if fields["fpx_msgType"] == "DR" else "msgType DR") or ("" if valid else reason)
+        problem = problem or ("" if fields["fpx_msgType"] == "TR" else "msgType TR") or ("" if valid else reason)
         if not problem and (fields["fpx_sellerExId"], fields["fpx_sellerId"]) != (
                 self.ex.settings.exchange_id, self.ex.settings.seller_id):
             problem = "unknown seller exchange or seller"
-        self.ex.log("in", "DR", fields, signature_valid=valid, note=problem)
+        self.ex.log("in", "TR", fields, signature_valid=valid, note=problem)
         if problem:
-            self.ex.log("out", "DS", {}, note=f"ERROR: {problem}")
+            self.ex.log("out", "TS", {}, note=f"ERROR: {problem}")
             return Reply(200, "ERROR")
         with self.ex.store.transaction() as db:
-            reply = self._debit(db, fields)
-        self.ex.log("out", "DS", reply, signature_valid=True, code=reply["fpx_debitAuthCode"])
+            mandate = self.get(fields["fpx_mandateId"])
+            if mandate is None:
+                code, status = "76", ""
+            elif mandate["seller_ex_order_no"] != fields["fpx_sellerExOrderNo"]:
+                code, status = "XN", mandate["status"].upper()
+            else:
+                if mandate["status"] != "terminated":
+                    mandate.update(status="terminated", terminated_by="merchant")
+                    self._put(db, mandate)
+                code, status = "00", "TERMINATED"
+        reply = self.sign({"fpx_msgType": "TS", "fpx_mandateId": fields["fpx_mandateId"], "fpx_mandateStatus": status,
+                           "fpx_debitAuthCode": code, "fpx_statusDate": self.ex.clock.now().strftime("%Y%m%d"),
+                           "fpx_sellerExId": fields["fpx_sellerExId"], "fpx_sellerId": fields["fpx_sellerId"],
+                           "fpx_sellerExOrderNo": fields["fpx_sellerExOrderNo"]})
+        self.ex.log("out", "TS", reply, signature_valid=True, code=code)
         return Reply(200, encode(reply))
 
-    def _debit(self, db, fields: dict) -> dict:
-        order = fields["fpx_sellerExOrderNo"]
-        earlier = self.ex.store.get(f"debit:{order}")
-        if earlier is not None:
-            same = (earlier["fpx_mandateId"], earlier["fpx_txnAmount"]) == (fields["fpx_mandateId"],
-                                                                         fields["fpx_txnAmount"])
-            return earlier if same else self._answer(fields, "XN", "")
-        mandate = self.get(fields["fpx_mandateId"])
-        today = self.ex.clock.now().date()
-        sen = amount_sen(fields["fpx_txnAmount"])
-        code = None
-        if mandate is None:
-            code = "76"
-        elif mandate["status"] != "approved":
-            code = "57"
-        else:
-            terms = mandate["terms"]
-            if not _day(terms["effective"]) <= today <= _day(terms["expiry"]):
-                code = "DE"
-            elif not sen:
-                code = "13"
-            elif sen > terms["max_amount_sen"]:
-                code = "48"
-            elif sum(1 for debit in mandate["debits"].values() if debit["code"] == "00" and same_period(
-                    terms["frequency_mode"], date.fromisoformat(debit["day"]), today)) >= terms["max_frequency"]:
-                code = "DC"
-            else:
-                facts = {"buyer_bank_id": terms["buyer_bank_id"], "msg_token": "01", "amount_sen": sen,
-                         "seller_order_no": fields["fpx_sellerOrderNo"], "seller_ex_order_no": order}
-                code = scenarios.plan(self.ex.scenario()["rules"], facts)["outcome"]
-        txn_id = self.ex.new_txn_id(db)
-        reply = self._answer(fields, code, txn_id)
-        if mandate is not None:
-            mandate["debits"][order] = {"day": today.isoformat(), "amount_sen": sen, "code": code, "fpx_txn_id": txn_id}
+    def add(self, entry: dict) -> dict:
+        """An approved mandate from outside (the demo seed): {"id", "seller_ex_order_no", "seller_order_no",
+        "terms"}; replaces one with the same id. ValueError for an entry that cannot be a mandate."""
+        terms = entry.get("terms") or {}
+        needed = ("max_amount_sen", "frequency_mode", "max_frequency", "effective", "expiry", "buyer_bank_id")
+        if not all(entry.get(key) for key in ("id", "seller_ex_order_no", "seller_order_no")) or not all(
+                terms.get(key) for key in needed):
+            raise ValueError(f"a mandate needs id, seller_ex_order_no, seller_order_no and terms {needed}")
+        if terms["frequency_mode"] not in FREQUENCIES or _day(terms["effective"]) is None or _day(
+                terms["expiry"]) is None or not isinstance(terms["max_amount_sen"], int):
+            raise ValueError("terms: frequency_mode DL/WK/MT/YR, effective and expiry YYYYMMDD, max_amount_sen in sen")
+        mandate = {"id": str(entry["id"]), "status": "approved", "seller_ex_order_no": entry["seller_ex_order_no"],
+                   "seller_order_no": entry["seller_order_no"], "debits": {},
+                   "approved_on": self.ex.clock.now().date().isoformat(),
+                   "terms": {"buyer_id": "", "email": "", "msg_token": "01", **terms}}
+        with self.ex.store.transaction() as db:
             self._put(db, mandate)
-        self.ex.store.put(f"debit:{order}", reply)
-        return reply
-
-    def _answer(self, fields: dict, code: str, txn_id: str) -> dict:
-        approved = code == "00"
-        sen = amount_sen(fields["fpx_txnAmount"])
-        return self.sign({
-            "fpx_msgType": "DS", "fpx_mandateId": fields["fpx_mandateId"], "fpx_debitAuthCode": code,
-            "fpx_debitAuthNo": self.ex._auth_number() if approved else "", "fpx_fpxTxnId": txn_id,
-            "fpx_fpxTxnTime": wire_time(self.ex.clock.now()) if txn_id else "",
-            "fpx_sellerExId": fields["fpx_sellerExId"], "fpx_sellerId": fields["fpx_sellerId"],
-            "fpx_sellerExOrderNo": fields["fpx_sellerExOrderNo"], "fpx_sellerOrderNo": fields["fpx_sellerOrderNo"],
-            "fpx_txnAmount": amount_text(sen) if sen is not None else fields["fpx_txnAmount"],
-            "fpx_txnCurrency": "MYR"})
+        return mandate

@@ -1,5 +1,7 @@
 """[SIM-DEFINED] e-Mandate endpoints (see mandate.py for the messages and the order of checks)."""
 
+import time
+
 from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
 
 from fpxsim.control import is_loopback
@@ -23,15 +25,23 @@ def enrol():
     return redirect(url_for(target, txn_id=result.fpx_txn_id), 303)
 
 
+def _plain(reply):
+    if reply.delay:
+        time.sleep(reply.delay)
+    return current_app.response_class(reply.body, status=reply.status, mimetype="text/plain")
+
+
 @bp.post("/debit")
 def debit():
-    reply = mandates().debit(first_values(request.form))
-    return current_app.response_class(reply.body, status=reply.status, mimetype="text/plain")
+    return _plain(mandates().debits.debit(first_values(request.form)))
 
 
 @bp.post("/terminate")
 def terminate():
-    """The buyer cancels the mandate at the bank (a test action, loopback only)."""
+    """A signed form: the merchant ends the mandate (TR, host-to-host). JSON: the buyer cancels it at the bank
+    (a test action, loopback only)."""
+    if not request.is_json:
+        return _plain(mandates().terminate_for_merchant(first_values(request.form)))
     if not is_loopback(request.remote_addr):
         return jsonify(error="loopback clients only"), 403
     mandate_id = (request.get_json(silent=True) or {}).get("mandate_id", "")

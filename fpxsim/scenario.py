@@ -4,16 +4,20 @@ A scenario (`POST /_control/scenario`, JSON) is:
     {"rules": [RULE, ...], "be": {...}, "operating_hours": "07:00-23:00", "certificate": "expired"}
 Every key is optional; a POST replaces the whole previous scenario (what it leaves out is back to default).
 
-RULE = {"match": {...}, "outcome": "00", "auto": false, "direct_ac": {...}, "indirect_ac": {...}, "ae": {...}}
+RULE = {"match": {...}, "outcome": "00", "auto": false, "direct_ac": {...}, "indirect_ac": {...}, "ae": {...},
+        "debit": {...}}
 - `match`: all given conditions must hold ({} or no match matches everything): `buyer_bank_id`, `msg_token`,
   `seller_order_no`, `seller_ex_order_no` (exact strings), `amount_sen` (the exact amount in sen),
   `amount_cents` (the sen part 0-99: 99 matches every amount ending .99).
 - The posted rules come first, then the default rules: amount ending .99 with token 02 -> 99;
   TEST0021 -> 00; TEST0022 -> 51; TEST0023 -> 09 (stays pending until /_control/resolve); anything else -> 00.
-- Layering: for each of outcome, auto, direct_ac, indirect_ac and ae, the FIRST matching rule that sets it
+- Layering: for each of outcome, auto, direct_ac, indirect_ac, ae and debit, the FIRST matching rule that sets it
   decides; a rule that sets only `direct_ac` adds a fault without changing the outcome.
 - When each is read: outcome and auto when the AR is accepted; indirect_ac when the buyer's bank answers;
-  direct_ac whenever an AC is produced (bank answer, resolve, replay); ae at each AE.
+  direct_ac whenever an AC is produced (bank answer, resolve, replay) and for e-Mandate notices (the rule
+  matching the enrolment); ae at each AE; for an e-Mandate debit, outcome (the buyer's bank's answer once
+  the exchange's own checks pass) and debit at each DR (facts: the mandate's bank and model, the amount, the
+  DR's order numbers).
 - `outcome`: the bank's answer used by the bank page's first button and by `auto`.
 - `auto: true`: the buyer "presses" the scenario's outcome at once: the AR POST goes straight to the
   indirect-AC page, with no bank page (for tests without a browser).
@@ -46,6 +50,11 @@ ae knobs (`POST /FPXMain/sellerNVPTxnStatus.jsp`):
 - `ERROR: true`: answer the literal `ERROR`.  `stale: true`: answer 09 (validly signed) whatever the state.
 - `not_found_until: S`: answer 76 until the sim clock is S seconds past the AR's acceptance.
 
+debit knobs (`POST /_sim/mandate/debit`, see mandate_debits.py):
+- `latency_s: S`: answer after S seconds.  `bad_checksum: true`: the DS with its checksum corrupted.
+- `http_5xx: true | CODE`: the debit is made (and kept) but answered HTTP CODE (true = 503) with no body, a
+  lost answer; asking again with the same sellerExOrderNo gets the DS once the knob is gone.
+
 be knobs (scenario key `be`): `ERROR: true` (literal ERROR), `timeout: true | S` (answer only after S seconds,
 true = 30), `offline: ["TEST0022", ...]` (those banks are status B in both lists, so an AR to them gets BB).
 `certificate`: "current" (default), "expired" or "not_yet_valid": which certificate the exchange puts at
@@ -63,7 +72,7 @@ DEFAULT_RULES = (
     {"match": {"buyer_bank_id": "TEST0023"}, "outcome": "09"},
     {"match": {}, "outcome": "00"},
 )
-GROUPS = ("outcome", "auto", "direct_ac", "indirect_ac", "ae")
+GROUPS = ("outcome", "auto", "direct_ac", "indirect_ac", "ae", "debit")
 _CODE = re.compile(r"[0-9A-Z]{2}")
 
 
@@ -107,6 +116,10 @@ KNOBS = {
     },
     "ae": {
         "latency_s": _seconds, "ERROR": _flag, "stale": _flag, "not_found_until": _seconds,
+        "http_5xx": lambda v, n: 503 if v is True else _count(v, n, 500, 599),
+    },
+    "debit": {
+        "latency_s": _seconds, "bad_checksum": _flag,
         "http_5xx": lambda v, n: 503 if v is True else _count(v, n, 500, 599),
     },
     "be": {
@@ -155,7 +168,7 @@ def _rule(rule) -> dict:
         checked["outcome"] = rule["outcome"]
     if "auto" in rule:
         checked["auto"] = _flag(rule["auto"], "auto")
-    for group in ("direct_ac", "indirect_ac", "ae"):
+    for group in ("direct_ac", "indirect_ac", "ae", "debit"):
         if group in rule:
             checked[group] = _knobs(group, rule[group])
     return checked
@@ -205,6 +218,6 @@ def plan(rules: list, facts: dict) -> dict:
                 if group in rule and group not in result:
                     result[group] = rule[group]
     result.setdefault("auto", False)
-    for group in ("direct_ac", "indirect_ac", "ae"):
+    for group in ("direct_ac", "indirect_ac", "ae", "debit"):
         result.setdefault(group, {})
     return result

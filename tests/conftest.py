@@ -19,6 +19,7 @@ from webapp.cli import apply_migrations
 from webapp.clock import utcnow
 from webapp.counter_models import COUNTER_MODELS
 from webapp.db import database, is_postgres
+from webapp.mandate_models import MandateMessage
 from webapp.models import ALL_MODELS, AuditEvent, User
 from webapp.payment_models import GatewayMessage
 from webapp.services import hashing
@@ -135,7 +136,7 @@ def _clean_store(request):
     request.getfixturevalue("smtp").clear()
 
 
-APPEND_ONLY = (AuditEvent, GatewayMessage)
+APPEND_ONLY = (AuditEvent, GatewayMessage, MandateMessage)
 APPEND_ONLY += tuple(COUNTER_MODELS)  # issue 12: the bank counter's records
 
 

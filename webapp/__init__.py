@@ -73,16 +73,19 @@ def register_blueprints(app: Flask) -> None:
         auth,
         calculator,
         contributions,
+        direct_debit,
         eft,
         employees,
         employer,
         fpx,
         fpx_payment,
+        mandates,
         officer,
         officer_eft,
         officer_employers,
         officer_payments,
         payment,
+        payment_history,
         portal_id,
         public,
         registration,
@@ -92,7 +95,7 @@ def register_blueprints(app: Flask) -> None:
 
     for module in (public, auth, portal_id, officer, officer_employers, officer_payments, employer, calculator,
                    registration, employees, contributions, payment, fpx_payment, fpx, team, statements, eft,
-                   officer_eft):
+                   officer_eft, mandates, direct_debit, payment_history):
         app.register_blueprint(module.bp)
     from webapp.views import counter, officer_collections  # issue 12: the bank counter (QRG 8)
 

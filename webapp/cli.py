@@ -1,5 +1,6 @@
 """Commands for the branch administrator: `flask --app wsgi <command>`."""
 
+import json
 import os
 from pathlib import Path
 
@@ -52,6 +53,7 @@ def seed_demo(password: str, settings) -> None:
         demo.seed_team({DEMO_CLERK: "clerk", DEMO_APPROVER: "approver"})
         tellers.ensure_demo(DEMO_TELLER, "Juruwang Demo", password)
         demo.seed_eft(DEMO_EMPLOYER)
+        demo.seed_mandate(malaysia_today())  # an approved SOCSO direct-debit mandate (issue 12)
 
 
 def init_app(app) -> None:
@@ -69,6 +71,13 @@ def init_app(app) -> None:
         click.echo(f"Demo logins ready: {DEMO_EMPLOYER}, {DEMO_SECOND_EMPLOYER} and {DEMO_OFFICER} "
                    "(password from DEMO_PASSWORD).")
         click.echo(f"Bank teller: {DEMO_TELLER} (the bank counter at /counter/).")
+
+    @app.cli.command("demo-mandates")
+    def demo_mandates_command():
+        """Print the demo employer's approved mandate for `python -m fpxsim add-mandates` (JSON lines)."""
+        with database.connection_context():
+            for entry in demo.mandates_for_simulator():
+                click.echo(json.dumps(entry))
 
     @app.cli.command("create-officer")
     @click.argument("email")

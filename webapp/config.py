@@ -106,7 +106,10 @@ def from_environment(overrides: dict | None = None) -> dict:
 
 
 FPX_PATHS = {"FPX_AR_URL": "/FPXMain/seller2DReceiver.jsp", "FPX_AE_URL": "/FPXMain/sellerNVPTxnStatus.jsp",
-             "FPX_BE_URL": "/FPXMain/RetrieveBankList"}
+             "FPX_BE_URL": "/FPXMain/RetrieveBankList",
+             # e-Mandate (direct debit, QRG 7): the simulator's paths ([SIM-DEFINED]); set each for PayNet's
+             "FPX_MANDATE_ENROL_URL": "/_sim/mandate/enrol", "FPX_MANDATE_DEBIT_URL": "/_sim/mandate/debit",
+             "FPX_MANDATE_TERMINATE_URL": "/_sim/mandate/terminate", "FPX_CANCEL_URL": "/FPXMain/sellerReqCancel.jsp"}
 
 
 def fpx_settings(instance: Path) -> dict:

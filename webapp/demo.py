@@ -7,6 +7,7 @@ the same services as the screens, so the demo data obeys the same rules.
 """
 
 import io
+import json
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -140,3 +141,43 @@ def seed_eft(email: str) -> None:
     if eft.registration(employer, "socso") is None:
         eft.register(User.get(User.email == email), employer, "socso", email=email, contact_no="0326872677",
                      officer_name="Majikan Demo")
+
+
+DEMO_MANDATE_ID = "9000000000000001"  # the bank's id of the demo SOCSO mandate (the simulator is given it too)
+
+
+def seed_mandate(today: date) -> None:
+    """An approved SOCSO direct-debit mandate of the demo employer (SBI Bank A, RM 5,000.00 a debit, two a
+    month), unless it has a live one; `flask demo-mandates` gives it to the simulated exchange."""
+    from core import fpx, mandates
+    from webapp.mandate_models import Mandate
+    from webapp.services import counters
+
+    employer = Employer.get(Employer.registration_number == "201901000005")
+    live = Mandate.select().where((Mandate.employer == employer) & (Mandate.scheme == mandates.SOCSO)
+                                  & Mandate.status.in_(mandates.LIVE))
+    if live.exists() or Mandate.select().where(Mandate.mandate_id == DEMO_MANDATE_ID).exists():
+        return
+    order_no = mandates.enrolment_number(counters.next_value("mandate-order"))
+    expiry = mandates.expiry_of(today)
+    terms = {"fpx_msgType": "AD", "fpx_sellerExOrderNo": order_no, "fpx_sellerOrderNo": order_no,
+             "fpx_buyerBankId": "TEST0021", "fpx_maxAmount": "5000.00", "fpx_frequencyMode": "MT",
+             "fpx_maxFrequency": "2", "fpx_effectiveDate": f"{today:%Y%m%d}", "fpx_expiryDate": f"{expiry:%Y%m%d}"}
+    Mandate.create(order_no=order_no, employer=employer, user=User.get(User.email == "employer@demo.assist.test"),
+                   scheme=mandates.SOCSO, msg_token=fpx.B2C, bank_id="TEST0021", limit_sen=500_000, max_frequency=2,
+                   phone="0123456789", email="employer@demo.assist.test", effective_on=today, expiry_on=expiry,
+                   status=mandates.APPROVED, mandate_id=DEMO_MANDATE_ID, auth_code="00", approved_on=today,
+                   ad_fields=json.dumps(terms))
+
+
+def mandates_for_simulator() -> list[dict]:
+    """The approved demo mandates as `python -m fpxsim add-mandates` reads them (one JSON object each)."""
+    from webapp.mandate_models import Mandate
+
+    return [{"id": m.mandate_id, "seller_ex_order_no": m.order_no, "seller_order_no": m.order_no,
+             "terms": {"max_amount_sen": m.limit_sen, "frequency_mode": "MT", "max_frequency": m.max_frequency,
+                       "effective": f"{m.effective_on:%Y%m%d}", "expiry": f"{m.expiry_on:%Y%m%d}",
+                       "buyer_bank_id": m.bank_id, "buyer_id": "201901000005", "email": m.email,
+                       "msg_token": m.msg_token}}
+            for m in Mandate.select().where((Mandate.mandate_id == DEMO_MANDATE_ID) & (Mandate.status == "approved"))]
+

@@ -440,3 +440,6 @@ ALL_MODELS += COUNTER_MODELS
 from webapp.eft_models import EFT_MODELS  # noqa: E402 - EFT (issue 12) builds on the payments
 
 ALL_MODELS += EFT_MODELS
+from webapp.mandate_models import MANDATE_MODELS  # noqa: E402 - direct debit (issue 12) builds on payments
+
+ALL_MODELS += MANDATE_MODELS

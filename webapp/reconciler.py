@@ -5,9 +5,9 @@ import logging
 import threading
 from datetime import UTC, datetime
 
-from webapp import fpx_gateway
+from webapp import fpx_gateway, mandate_gateway
 from webapp.db import database
-from webapp.services import reconciliation
+from webapp.services import direct_debits, reconciliation
 
 log = logging.getLogger("assist.payments")
 
@@ -18,7 +18,14 @@ def run_once(config: dict, everything: bool = False) -> reconciliation.Summary |
     if gateway is None:
         return None
     with database.connection_context():
-        return reconciliation.reconcile(gateway, datetime.now(UTC), everything=everything)
+        summary = reconciliation.reconcile(gateway, datetime.now(UTC), everything=everything)
+        debits = mandate_gateway.from_config(config)
+        if debits is not None:  # direct debits without an answer, in the same pass (issue 12)
+            more = direct_debits.reconcile(debits, datetime.now(UTC), everything=everything)
+            summary.checked, summary.errors = summary.checked + more.checked, summary.errors + more.errors
+            for status, count in more.answers.items():
+                summary.answers[status] = summary.answers.get(status, 0) + count
+        return summary
 
 
 def start_worker(config: dict) -> threading.Thread:

@@ -30,10 +30,11 @@ def modules(*patterns: str) -> list[Path]:
 RULES = [
     (("core/**/*.py",), ("flask", "flask_", "peewee", "playhouse", "wtforms", "werkzeug", "jinja2", "webapp",
                          "fpxsim", "waitress")),
-    (("webapp/models.py", "webapp/payment_models.py", "webapp/db.py", "webapp/clock.py"),
+    (("webapp/models.py", "webapp/payment_models.py", "webapp/mandate_models.py", "webapp/db.py", "webapp/clock.py"),
      ("webapp.services", "webapp.views", "webapp.forms", "flask")),
     (("webapp/services/*.py",), ("webapp.views", "webapp.forms", "webapp.rendering", "flask", "flask_")),
-    (("webapp/views/*.py",), ("webapp.models", "webapp.payment_models", "webapp.db", "peewee", "playhouse")),
+    (("webapp/views/*.py",), ("webapp.models", "webapp.payment_models", "webapp.mandate_models", "webapp.db", "peewee",
+                              "playhouse")),
     (("webapp/**/*.py", "core/**/*.py"), ("fpxsim",)),
 ]
 RULES += [  # issue 12: the bank counter's models

@@ -2,7 +2,12 @@
 approval on the next working day of the sim clock, debits with their checks in order, termination."""
 
 import json
+import os
 import re
+import sqlite3
+import subprocess
+import sys
+import time
 import uuid
 from datetime import date, datetime, timedelta
 from urllib.parse import parse_qsl
@@ -12,6 +17,7 @@ import pytest
 from core import fpx
 from tests.fpxsim.conftest import SELLER
 from tests.fpxsim_support import indirect_form, post_form, request
+from tests.support import ROOT
 
 FRIDAY = datetime(2026, 3, 6, 10, 0, tzinfo=fpx.MALAYSIA)
 
@@ -194,3 +200,113 @@ def test_maintenance_raises_the_limit_from_its_own_approval(mandate_sim):
           fpx_sellerTxnTime=fpx.format_txn_time(FRIDAY + timedelta(days=4)))
     assert mandate(sim, mandate_id)["status"] == "terminated"
     assert date.fromisoformat(mandate(sim, mandate_id)["approved_on"]) == date(2026, 3, 10)
+
+
+def test_a_corporate_mandate_is_authorised_in_the_b2b1_list(mandate_sim):
+    sim = mandate_sim
+    fields = enrolment(sim, fpx_msgToken="02", fpx_buyerBankId="MBB0228")  # Maybank2E: B2B1 only
+    page = post_form(sim.sim.url + "/_sim/mandate/enrol", fields)
+    assert "/FPXMain/bank/" in page.url and "Submit to authoriser (99)" in page.text, page.text
+    mandate_id = re.search(r'id="fpx-txn-id">(\d{16})<', page.text).group(1)
+    _, ac, _ = indirect_form(post_form(page.url, {"outcome": "00"}).text)
+    assert (ac["fpx_msgToken"], ac["fpx_txnAmount"], ac["fpx_debitAuthCode"]) == ("02", "1.00", "00")
+    approved(sim, mandate_id)
+    assert mandate(sim, mandate_id)["terms"]["msg_token"] == "02"
+    for change, code in (({"fpx_msgToken": "02", "fpx_buyerBankId": "MB2U0227"}, "DF"),  # a B2C bank
+                         ({"fpx_msgToken": "03"}, "DA")):
+        _, wrong, _ = indirect_form(post_form(sim.sim.url + "/_sim/mandate/enrol", enrolment(sim, **change)).text)
+        assert wrong["fpx_debitAuthCode"] == code
+
+
+def test_notices_obey_the_direct_ac_knobs_of_the_enrolments_rule(mandate_sim):
+    """A duplicate and a badly signed approval notice, as a merchant's tests need them."""
+    sim = mandate_sim
+    sim.sim.scenario(rules=[{"match": {"seller_order_no": "DDA-TWICE"}, "direct_ac": {"duplicate_n": 2}},
+                            {"match": {"seller_order_no": "DDA-BAD"}, "direct_ac": {"bad_checksum": True}}])
+    twice, twice_id, _ = enrol(sim, fpx_sellerOrderNo="DDA-TWICE")
+    bad, bad_id, _ = enrol(sim, fpx_sellerOrderNo="DDA-BAD")
+    sim.sim.control("clock", {"advance_s": 3 * 86400})
+    notices = [f for f in sim.merchant.wait_for("direct", twice["fpx_sellerExOrderNo"], count=4)
+               if f["fpx_msgType"] == "MA"]  # the AC and the notice, each sent twice
+    assert len(notices) == 2 and notices[0] == notices[1] and genuine(sim, notices[0])
+    notice = next(f for f in sim.merchant.wait_for("direct", bad["fpx_sellerExOrderNo"], count=2)
+                  if f["fpx_msgType"] == "MA")
+    assert notice["fpx_mandateId"] == bad_id and not genuine(sim, notice)
+
+
+def test_a_lost_debit_answer_is_got_by_asking_again(mandate_sim):
+    sim = mandate_sim
+    _, mandate_id, _ = enrol(sim, fpx_maxFrequency="1")
+    approved(sim, mandate_id)
+    sim.sim.scenario(rules=[{"match": {"seller_order_no": "ACR-LOST"}, "debit": {"http_5xx": True}}])
+    fields = sorted_signed({"fpx_msgType": "DR", "fpx_sellerExId": SELLER.exchange_id, "fpx_sellerId": SELLER.seller_id,
+                            "fpx_sellerExOrderNo": "DEBIT-LOST", "fpx_sellerOrderNo": "ACR-LOST",
+                            "fpx_sellerTxnTime": fpx.format_txn_time(FRIDAY), "fpx_mandateId": mandate_id,
+                            "fpx_txnAmount": "100.00"}, sim.key)
+    lost = post_form(sim.sim.url + "/_sim/mandate/debit", fields)
+    assert lost.status == 503 and lost.text == ""
+    assert [d["code"] for d in mandate(sim, mandate_id)["debits"].values()] == ["00"]  # made all the same
+    sim.sim.scenario()
+    answer = dict(parse_qsl(post_form(sim.sim.url + "/_sim/mandate/debit", fields).text))
+    assert answer["fpx_debitAuthCode"] == "00" and genuine(sim, answer)
+    assert len(mandate(sim, mandate_id)["debits"]) == 1  # asking again is not a second debit
+    sim.sim.scenario(rules=[{"match": {"seller_order_no": "ACR-LOST"}, "debit": {"bad_checksum": True}}])
+    assert not genuine(sim, dict(parse_qsl(post_form(sim.sim.url + "/_sim/mandate/debit", fields).text)))
+
+
+def test_a_pending_debit_is_resolved_later_and_the_merchant_told(mandate_sim):
+    sim = mandate_sim
+    _, mandate_id, _ = enrol(sim, outcome="00", fpx_buyerBankId="TEST0023", fpx_maxFrequency="1")
+    approved(sim, mandate_id)
+    first = debit(sim, mandate_id, fpx_sellerExOrderNo="DEBIT-PENDING")
+    assert first["fpx_debitAuthCode"] == "09" and first["fpx_fpxTxnId"]
+    assert debit(sim, mandate_id, fpx_sellerExOrderNo="DEBIT-PENDING") == first
+    resolved = sim.sim.control(f"resolve/{first['fpx_fpxTxnId']}", {"code": "00"})
+    assert resolved.status == 200, resolved.text
+    notice = sim.merchant.wait_for("direct", "DEBIT-PENDING")[0]
+    assert notice["fpx_msgType"] == "DS" and notice["fpx_debitAuthCode"] == "00" and genuine(sim, notice)
+    again = debit(sim, mandate_id, fpx_sellerExOrderNo="DEBIT-PENDING")
+    assert again == notice and again["fpx_debitAuthNo"]
+    assert sim.sim.control(f"resolve/{first['fpx_fpxTxnId']}", {"code": "51"}).status == 409  # final
+    assert sim.sim.control("resolve/0000000000009999", {"code": "00"}).status == 404
+
+
+def test_the_merchant_terminates_a_mandate_host_to_host(mandate_sim):
+    sim = mandate_sim
+    fields, mandate_id, _ = enrol(sim)
+    approved(sim, mandate_id)
+
+    def terminate(**overrides):
+        request_fields = {"fpx_msgType": "TR", "fpx_sellerExId": SELLER.exchange_id, "fpx_sellerId": SELLER.seller_id,
+                          "fpx_sellerExOrderNo": fields["fpx_sellerExOrderNo"],
+                          "fpx_sellerTxnTime": fpx.format_txn_time(FRIDAY), "fpx_mandateId": mandate_id, **overrides}
+        reply = post_form(sim.sim.url + "/_sim/mandate/terminate", sorted_signed(request_fields, sim.key))
+        return reply.text if reply.text == "ERROR" else dict(parse_qsl(reply.text, keep_blank_values=True))
+
+    assert terminate(fpx_sellerExOrderNo="SOMEONE-ELSE")["fpx_debitAuthCode"] == "XN"
+    assert mandate(sim, mandate_id)["status"] == "approved"
+    answer = terminate()
+    assert (answer["fpx_debitAuthCode"], answer["fpx_mandateStatus"]) == ("00", "TERMINATED") and genuine(sim, answer)
+    assert terminate()["fpx_debitAuthCode"] == "00"  # again: the same answer
+    assert terminate(fpx_mandateId="0000000000000000")["fpx_debitAuthCode"] == "76"
+    assert debit(sim, mandate_id)["fpx_debitAuthCode"] == "57"
+    unsigned = {"fpx_msgType": "TR", "fpx_mandateId": mandate_id, "fpx_checkSum": "00"}
+    assert post_form(sim.sim.url + "/_sim/mandate/terminate", unsigned).text == "ERROR"
+    time.sleep(0.5)  # no MT notice follows a termination the merchant asked for (only the AC and the MA came)
+    assert [f["fpx_msgType"] for f in sim.merchant.received("direct", fields["fpx_sellerExOrderNo"])] == ["AC", "MA"]
+
+
+def test_add_mandates_stores_approved_mandates_for_the_demo(tmp_path, merchant_keys):
+    line = json.dumps({"id": "9000000000000001", "seller_ex_order_no": "MD000000000001",
+                       "seller_order_no": "MD000000000001",
+                       "terms": {"max_amount_sen": 500_000, "frequency_mode": "MT", "max_frequency": 2,
+                                 "effective": "20260101", "expiry": "20310101", "buyer_bank_id": "TEST0021"}})
+    env = {**os.environ, "FPXSIM_DATA_DIR": str(tmp_path / "sim")}
+    done = subprocess.run([sys.executable, "-m", "fpxsim", "add-mandates"], input=line + "\n", env=env, cwd=ROOT,
+                          capture_output=True, text=True, check=True)
+    assert "1 mandate(s) approved" in done.stdout
+    stored = sqlite3.connect(tmp_path / "sim" / "fpxsim.sqlite3").execute("SELECT data FROM mandate").fetchone()[0]
+    assert json.loads(stored)["status"] == "approved"
+    wrong = subprocess.run([sys.executable, "-m", "fpxsim", "add-mandates"], input='{"id": "1"}\n', env=env, cwd=ROOT,
+                           capture_output=True, text=True)
+    assert wrong.returncode != 0 and "line 1" in wrong.stderr

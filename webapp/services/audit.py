@@ -27,6 +27,9 @@ ACTIONS = {
     "eft.verified": N_("EFT payment verified"), "eft.rejected": N_("EFT payment rejected"),
     "payment.checked": N_("Officer asked FPX for the payment's status"),
     "payments.exported": N_("Day's collections downloaded (CSV)"),
+    "mandate.enrolled": N_("Direct debit mandate enrolled"), "mandate.authorised": N_("Mandate authorised (RM 1.00)"),
+    "mandate.rejected": N_("Mandate rejected"), "mandate.approved": N_("Mandate approved by the bank"),
+    "mandate.terminated": N_("Mandate terminated"), "mandate.cancelled": N_("Mandate enrolment cancelled"),
 }
 ACTIONS.update({  # issue 12: the bank counter (QRG 8) and the banks' collection files
     "counter.lookup": N_("ACR/ECR looked up at the bank counter"),

@@ -140,7 +140,7 @@ def _change(attempt: PaymentAttempt, auth: fpx.Authorisation, status: str, now: 
 
 def _refused(kind, fields, raw, verdict, note, now) -> Answer:
     order_no = (fields.get("fpx_sellerExOrderNo") or "")[:20]
-    with database.atomic():
+    with _transaction():  # reads, then writes: a deferred SQLite transaction fails at once beside another writer
         attempt = PaymentAttempt.get_or_none(PaymentAttempt.order_no == order_no) if order_no else None
         _record(kind, fields, raw, verdict, note, now, attempt)
     return Answer(False, verdict, attempt.order_no if attempt else None, attempt.status if attempt else None,

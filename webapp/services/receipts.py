@@ -10,6 +10,7 @@ from core.money import from_sen
 from core.periods import payment_deadline
 from webapp.clock import MALAYSIA
 from webapp.counter_models import CollectionLine, CounterPayment
+from webapp.mandate_models import MandateDebit
 from webapp.models import Acknowledgement, Employer
 from webapp.payment_models import FclbNotice, PaymentAttempt, PaymentItem, Receipt
 from webapp.services import outbox
@@ -41,6 +42,14 @@ def method_of(attempt: PaymentAttempt) -> tuple[str, list[tuple[str, str]]]:
             ("No. Kelulusan / Approval No.", attempt.debit_auth_no or "-")]
     if attempt.channel in (payment_channels.COUNTER, payment_channels.COLLECTION):
         return payment_channels.bilingual_name(attempt.channel), counter_details(attempt)
+    if attempt.channel == payment_channels.DIRECT_DEBIT:
+        debit = MandateDebit.get_or_none(MandateDebit.attempt == attempt)
+        bank = fpx.bank_name(debit.mandate.msg_token, debit.mandate.bank_id) if debit else "-"
+        return payment_channels.bilingual_name(attempt.channel), [
+            ("Bank", bank), ("ID Mandat / Mandate ID", attempt.reference or "-"),
+            ("ID Transaksi FPX / FPX Transaction ID", attempt.fpx_txn_id or "-"),
+            ("No. Pesanan / Order No.", attempt.order_no),
+            ("No. Kelulusan / Approval No.", attempt.debit_auth_no or "-")]
     return payment_channels.bilingual_name(attempt.channel), [
         ("No. Rujukan / Reference No.", attempt.reference or "-"), ("No. Pesanan / Order No.", attempt.order_no)]
 

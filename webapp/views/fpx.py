@@ -14,10 +14,10 @@ from flask import Blueprint, current_app, redirect, request, url_for
 from flask_babel import gettext
 
 from core import fpx
-from webapp import fpx_gateway
+from webapp import fpx_gateway, mandate_gateway
 from webapp.errors import render_error
 from webapp.extensions import csrf
-from webapp.services import fpx_answers
+from webapp.services import fpx_answers, mandate_callbacks
 
 bp = Blueprint("fpx", __name__, url_prefix="/fpx")
 csrf.exempt(bp)
@@ -35,9 +35,19 @@ def _fields() -> dict:
     return {name: request.form.get(name, "") for name in request.form}
 
 
+def _apply(kind: str):
+    """FPX's payment ACs, or an e-Mandate message (direct debit, QRG 7) that arrives at the same URLs."""
+    fields = _fields()
+    if mandate_callbacks.is_mandate_message(fields):
+        page = "direct_debit.status" if fields.get("fpx_msgType") == "DS" else "mandate.show"
+        return mandate_callbacks.apply_form(fields, kind, mandate_gateway.from_config(current_app.config),
+                                            datetime.now(UTC)), page
+    return fpx_answers.apply_form(fields, kind, _certificate(), datetime.now(UTC)), "fpx_payment.status"
+
+
 @bp.post("/direct-ac")
 def direct_ac():
-    answer = fpx_answers.apply_form(_fields(), "AC-direct", _certificate(), datetime.now(UTC))
+    answer, _ = _apply("AC-direct")
     if answer.acknowledged:  # committed: the transaction of apply_form has ended
         return current_app.response_class("OK", 200, mimetype="text/plain")
     return current_app.response_class("ERROR", 400, mimetype="text/plain")
@@ -45,8 +55,8 @@ def direct_ac():
 
 @bp.post("/indirect-ac")
 def indirect_ac():
-    answer = fpx_answers.apply_form(_fields(), "AC-indirect", _certificate(), datetime.now(UTC))
+    answer, page = _apply("AC-indirect")
     if answer.acknowledged:
-        return redirect(url_for("fpx_payment.status", order_no=answer.order_no), 303)
+        return redirect(url_for(page, order_no=answer.order_no), 303)
     return render_error(400, gettext("The answer from FPX could not be verified"),
                         gettext("Nothing was changed. Open PAYMENT to see the status of your payment."))
