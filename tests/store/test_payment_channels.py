@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 import pytest
 from pypdf import PdfReader
 
-from core.errors import Conflict, NotAllowed
+from core.errors import Conflict, NotAllowed, NotFound
 from tests.conftest import make_user
 from tests.factories import bill, registered_employer
 from webapp.db import database, locked
@@ -84,3 +84,20 @@ def test_settling_items_paid_meanwhile_goes_to_review_not_paid_twice(world):
         assert settlement.settle(PaymentAttempt.get_by_id(attempt.id), NOW) == "needs_review"
     assert Receipt.select().count() == 0
     assert [a.order_no for a in reconciliation.needs_review()] == [attempt.order_no]
+
+
+def test_a_receipt_is_found_by_its_number_exactly_and_names_the_contribution_in_both_languages(world):
+    user, employer = world
+    acr = bill(employer, user, MARCH, "ACR", 4390, type_="arrears")
+    cart.add(user, employer, [acr.number])
+    attempt = hold(user, employer)
+    with locked():
+        settlement.settle(PaymentAttempt.get_by_id(attempt.id), NOW)
+    receipt = Receipt.get()
+    assert receipts.receipt_for(employer, receipt.number).id == receipt.id
+    for wrong in (receipt.number + "999", receipt.number[:-1], "", None):
+        with pytest.raises(NotFound):
+            receipts.receipt_for(employer, wrong)
+    pdf = receipts.pdf_of_receipt(receipt)
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    assert "Tunggakan / Arrears" in text

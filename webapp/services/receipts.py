@@ -3,7 +3,6 @@
 import json
 
 from core import counter, fpx, payment_channels
-from core.contributions import TYPES
 from core.documents.receipt import NoticeData, PaidItem, ReceiptData, notice_pdf, receipt_pdf
 from core.errors import N_, NotFound
 from core.money import from_sen
@@ -16,6 +15,8 @@ from webapp.payment_models import FclbNotice, PaymentAttempt, PaymentItem, Recei
 from webapp.services import outbox
 
 ACTS = {"ACR": "SOCSO (ACR)", "ECR": "EIS (ECR)"}
+TYPES_BILINGUAL = {"monthly": "Bulanan / Monthly", "arrears": "Tunggakan / Arrears",
+                   "short": "Caruman Kurang / Short"}  # the receipt is in both languages
 
 
 def _items(attempt: PaymentAttempt) -> list[PaidItem]:
@@ -23,8 +24,8 @@ def _items(attempt: PaymentAttempt) -> list[PaidItem]:
     for item in PaymentItem.select().where(PaymentItem.attempt == attempt).order_by(PaymentItem.id):
         if item.acknowledgement_id:
             ack = Acknowledgement.get_by_id(item.acknowledgement_id)
-            found.append(PaidItem(ack.number, f"{ACTS[ack.kind]} {TYPES[ack.type]}", ack.month.strftime("%m/%Y"),
-                                  from_sen(item.amount)))
+            found.append(PaidItem(ack.number, f"{ACTS[ack.kind]} {TYPES_BILINGUAL[ack.type]}",
+                                  ack.month.strftime("%m/%Y"), from_sen(item.amount)))
         else:
             notice = FclbNotice.get_by_id(item.notice_id)
             found.append(PaidItem(notice.number, "FCLB", notice.acknowledgement.month.strftime("%m/%Y"),
@@ -112,15 +113,20 @@ outbox.register_renderer("receipt", _receipt_pdf_by_number)  # the receipt email
 outbox.register_renderer("notice", _notice_pdf_by_number)
 
 
+def _exact(number: str | None, length: int) -> str:
+    """A document number as printed, or "" (matching nothing): never cut to length, so a longer one is no match."""
+    return number if number and len(number) == length else ""
+
+
 def receipt_for(employer: Employer, number: str) -> Receipt:
-    found = Receipt.get_or_none((Receipt.employer == employer) & (Receipt.number == (number or "")[:14]))
+    found = Receipt.get_or_none((Receipt.employer == employer) & (Receipt.number == _exact(number, 14)))
     if found is None:
         raise NotFound(N_("No such receipt."))
     return found
 
 
 def notice_for(employer: Employer, number: str) -> FclbNotice:
-    found = FclbNotice.get_or_none((FclbNotice.employer == employer) & (FclbNotice.number == (number or "")[:17]))
+    found = FclbNotice.get_or_none((FclbNotice.employer == employer) & (FclbNotice.number == _exact(number, 17)))
     if found is None:
         raise NotFound(N_("No such notice."))
     return found
