@@ -33,6 +33,14 @@ def test_indirect_ac_that_cannot_be_verified_changes_nothing_and_says_so(client)
         assert GatewayMessage.select().count() == 1
 
 
+def test_a_body_far_larger_than_an_ac_is_refused_unread_and_not_stored(client):
+    for url in ("/fpx/direct-ac", "/fpx/indirect-ac"):
+        response = client.post(url, data={"fpx_msgType": "AC", "fpx_sellerExOrderNo": "AS1", "x": "y" * 100_000})
+        assert response.status_code == 413 and response.get_data(as_text=True) == "ERROR"
+    with database.connection_context():
+        assert GatewayMessage.select().count() == 0
+
+
 def test_the_production_app_refuses_the_simulated_exchange(tmp_path, smtp, monkeypatch):
     monkeypatch.setenv("FPX_SIM_ENABLED", "1")
     config = {**app_config(tmp_path, smtp.port), "ASSIST_ENV": "production", "SECRET_KEY": "x" * 40}

@@ -21,6 +21,15 @@ from webapp.services import fpx_answers, mandate_callbacks
 
 bp = Blueprint("fpx", __name__, url_prefix="/fpx")
 csrf.exempt(bp)
+LARGEST_ANSWER = 16 * 1024  # an AC is about 2 KB; anything much bigger is not FPX's and is not stored
+
+
+@bp.before_request
+def refuse_oversized():
+    """These URLs are open to anyone: a body far larger than any AC is refused before it is read or logged."""
+    if request.content_length is None or request.content_length > LARGEST_ANSWER:
+        return current_app.response_class("ERROR", 413, mimetype="text/plain")
+    return None
 
 
 def _certificate() -> bytes:
