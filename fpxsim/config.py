@@ -21,6 +21,7 @@ class Settings:
     ac_timeout: float = 10.0
     max_skew_minutes: float = 15.0
     operating_hours: str = "00:00-24:00"
+    bank_session_minutes: float = 15.0  # a buyer who neither pays nor cancels at the bank times out (1A)
 
     @property
     def certificate_path(self) -> Path:
@@ -71,6 +72,7 @@ def from_environment(environ=os.environ) -> Settings:
         ac_timeout=float(get("AC_TIMEOUT", defaults.ac_timeout)),
         max_skew_minutes=float(get("MAX_SKEW_MINUTES", defaults.max_skew_minutes)),
         operating_hours=get("OPERATING_HOURS", defaults.operating_hours),
+        bank_session_minutes=float(get("BANK_SESSION_MINUTES", defaults.bank_session_minutes)),
     )
     parse_hours(settings.operating_hours)
     return settings

@@ -206,6 +206,18 @@ class Exchange:
         self.wake.set()
         return True
 
+    def time_out_at_bank(self, txn_id: str) -> bool:
+        """[SIM-DEFINED] The buyer left the bank page without paying or cancelling: after the bank's session
+        (`bank_session_minutes` on the sim clock) the transaction ends with 1A (session timeout), sent as a
+        direct AC like any final answer. False if it had an answer already."""
+        with self.store.transaction() as db:
+            row = db.execute("SELECT status FROM txn WHERE fpx_txn_id = ?", (txn_id,)).fetchone()
+            if row is None or row["status"] is not None:
+                return False
+            self._answer(db, txn_id, "1A", via_browser=False)
+        self.wake.set()
+        return True
+
     def resolve(self, txn_id: str, code: str) -> None:
         """A later answer for a transaction still at the bank or pending (09/99): direct AC only."""
         with self.store.transaction() as db:

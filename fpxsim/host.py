@@ -13,7 +13,8 @@ from fpxsim.protocol import BANKS, encode
 
 
 def enquire(ex: Exchange, fields: dict) -> Reply:
-    """The answer to an AE: the signed AC of the current state (09 while at the bank), 76 if unknown."""
+    """The answer to an AE: the signed AC of the current state (09 while at the bank, 1A once the bank's
+    session is over without an answer), 76 if unknown."""
     valid, reason = ex._merchant_signed(fields, "AE")
     problem = "" if fields.get("fpx_msgType") == "AE" else "fpx_msgType must be AE"
     problem = problem or ("" if valid else reason)
@@ -34,6 +35,10 @@ def enquire(ex: Exchange, fields: dict) -> Reply:
         return Reply(200, "ERROR", delay)
     too_early = txn is not None and "not_found_until" in knobs and \
         ex.clock.timestamp() < txn["created_at"] + knobs["not_found_until"]
+    if txn is not None and txn["status"] is None and not knobs.get("stale") and \
+            ex.clock.timestamp() > txn["created_at"] + ex.settings.bank_session_minutes * 60 and \
+            ex.time_out_at_bank(txn["fpx_txn_id"]):
+        txn = ex.store.one("SELECT * FROM txn WHERE seller_ex_order_no = ?", fields.get("fpx_sellerExOrderNo"))
     if txn is None or too_early:
         reply = not_found(ex, fields)
     elif knobs.get("stale") or txn["status"] is None:

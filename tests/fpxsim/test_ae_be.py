@@ -30,6 +30,17 @@ def test_ae_while_the_buyer_is_at_the_bank_is_09(sim):
     assert auth.debit_auth_code == "09" and auth.fpx_txn_id == txn_id and fpx.mismatches(auth, ar) == []
 
 
+def test_a_buyer_who_leaves_the_bank_page_times_out_with_1a_after_the_banks_session(sim):
+    ar = sim.ar()
+    txn_id = sim.send_ar(ar).url.rsplit("/", 1)[1]
+    sim.sim.control("clock", {"advance_s": 14 * 60})
+    assert enquire(sim, ar).debit_auth_code == "09"  # still within the bank's session
+    sim.sim.control("clock", {"advance_s": 2 * 60})
+    auth = enquire(sim, ar)
+    assert auth.debit_auth_code == "1A" and auth.fpx_txn_id == txn_id and auth.outcome == fpx.FAILED
+    assert enquire(sim, ar).debit_auth_code == "1A"  # final: asked again, the same answer
+
+
 @pytest.mark.parametrize("code", ["00", "51", "1C", "09", "96"])
 def test_ae_answers_the_same_signed_ac_as_the_bank_answer(sim, code):
     ar, txn_id, _ = sim.pay(outcome=code)
