@@ -1,19 +1,21 @@
 """The officers' payments desk on both databases: an FPX payment found by its transaction id, receipt, ACR
 number, employer code and day, its page with the raw gateway messages and audit events; the day's totals
-and collections per channel; CHECK AGAIN in the audit trail."""
+and collections per channel; CHECK AGAIN in the audit trail; MARK UNSUCCESSFUL for a payment that needs
+review."""
 
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
 from core import fpx
+from core.errors import Conflict, NotFound
 from tests.conftest import PASSWORD, make_user
 from tests.factories import bill, registered_employer
 from tests.payments_support import Exchange, stub_gateway
 from tests.support import CSRF_META, login
 from webapp.db import database
 from webapp.models import AuditEvent
-from webapp.payment_models import PaymentAttempt, Receipt
+from webapp.payment_models import PaymentAttempt, PaymentItem, Receipt
 from webapp.services import cart, fpx_answers, payments, payments_desk
 
 NOW = datetime(2026, 4, 10, 2, 0, tzinfo=UTC)  # 10 April 2026, 10.00 am in Malaysia
@@ -91,3 +93,26 @@ def test_check_again_is_in_the_audit_trail(app, paid, client):
     [event] = AuditEvent.select().where(AuditEvent.action == "payment.checked")
     assert (event.user_id, event.subject) == (officer.id, attempt.order_no)
     assert '"after": "succeeded"' in event.details  # a final payment is not asked about again
+
+
+def test_an_officer_marks_a_payment_that_needs_review_unsuccessful_and_its_items_are_free(app, exchange):
+    with database.connection_context():
+        user, officer = make_user(), make_user("officer@example.com", role="officer")
+        employer, _ = registered_employer(user)
+        acr = bill(employer, user, date(2026, 3, 1), "ACR", 43_900)
+        cart.add(user, employer, [acr.number])
+        attempt = payments.start(user, employer, stub_gateway(exchange), token=fpx.B2C, bank_id="TEST0021",
+                                 email="pay@example.com", now=NOW)
+        with pytest.raises(Conflict):  # still waiting for FPX: not an officer's to end
+            payments_desk.mark_unsuccessful(attempt.order_no, officer, "no answer", NOW)
+        PaymentAttempt.update(status="needs_review").where(PaymentAttempt.id == attempt.id).execute()
+        ended = payments_desk.mark_unsuccessful(attempt.order_no, officer, "the bank has no such payment", NOW)
+        assert ended.status == "failed" and "the bank has no such payment" in ended.review_reason
+        assert [i.state for i in PaymentItem.select()] == ["released"]
+        assert cart.payable(employer, user)[0].in_flight is False
+        event = AuditEvent.select().where(AuditEvent.action == "payment.failed").get()
+        assert event.user_id == officer.id
+        with pytest.raises(Conflict):  # twice: the second is refused, nothing changes
+            payments_desk.mark_unsuccessful(attempt.order_no, officer, "again", NOW)
+        with pytest.raises(NotFound):
+            payments_desk.mark_unsuccessful("AS999999999999", officer, "x", NOW)

@@ -4,8 +4,9 @@ by a payment in flight says which payment, and the cart does not lead to a dead 
 
 from datetime import date, timedelta
 
-from tests.conftest import make_user
+from tests.conftest import PASSWORD, make_user
 from tests.factories import bill, registered_employer
+from tests.support import CSRF_META, login
 from webapp.clock import utcnow
 from webapp.db import database
 from webapp.models import AuthSession
@@ -66,3 +67,23 @@ def test_a_cart_holding_an_item_in_flight_says_so_and_links_to_that_payment_inst
     assert 'id="held-warning"' in summary and ">CONTINUE<" not in summary
     assert 'href="/payment/fpx/AS000000000001"' in summary
     assert 'href="/payment/fpx/AS000000000001"' in client.get("/payment/").get_data(as_text=True)
+
+
+def test_an_officer_marks_a_payment_that_needs_review_unsuccessful_from_its_page(app, client):
+    with database.connection_context():
+        user = make_user()
+        make_user("officer@example.com", role="officer")
+        employer, _ = registered_employer(user)
+        stuck = attempt(employer, user, "AS000000000001", timedelta(days=2))
+        PaymentAttempt.update(status="needs_review").where(PaymentAttempt.id == stuck.id).execute()
+    login(client, "officer@example.com", PASSWORD)
+    page = client.get("/officer/payments/AS000000000001").get_data(as_text=True)
+    assert "MARK UNSUCCESSFUL" in page
+    token = CSRF_META.search(page).group(1)
+    empty = client.post("/officer/payments/AS000000000001/unsuccessful", data={"csrf_token": token})
+    assert empty.status_code == 422  # the reason is required
+    done = client.post("/officer/payments/AS000000000001/unsuccessful",
+                       data={"csrf_token": token, "unsuccessful-reason": "The bank has no such transaction."})
+    assert done.status_code == 303
+    with database.connection_context():
+        assert PaymentAttempt.get().status == "failed"

@@ -4,21 +4,21 @@ day's collections per channel as CSV. What officers do here is in the audit trai
 
 import json
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from peewee import JOIN, fn
 
 from core import payment_channels
 from core.csvexport import csv_text
-from core.errors import N_, NotFound
+from core.errors import N_, Conflict, NotFound
 from core.money import from_sen
 from webapp.clock import MALAYSIA
-from webapp.db import database
+from webapp.db import database, for_update, locked
 from webapp.eft_models import EftPayment
 from webapp.fpx_gateway import Gateway
 from webapp.models import Acknowledgement, AuditEvent, Employer, User
 from webapp.payment_models import FclbNotice, GatewayMessage, PaymentAttempt, PaymentItem, Receipt
-from webapp.services import audit, eft_verification, reconciliation
+from webapp.services import audit, eft_verification, reconciliation, settlement
 from webapp.services import collections as collections_service
 
 FOUND_AT_MOST = 100
@@ -170,3 +170,21 @@ def check_again(order_no: str, officer: User, gateway: Gateway | None, now: date
         audit.record(officer, "payment.checked", employer=attempt.employer_id, subject=attempt.order_no,
                      details={"channel": attempt.channel, "before": before, "after": after})
     return attempt
+
+
+def mark_unsuccessful(order_no: str, officer: User, reason: str, now: datetime) -> PaymentAttempt:
+    """MARK UNSUCCESSFUL: an officer ends a payment that needs review (the bank never gave a final answer, e.g.
+    a buyer who left the bank page) so its ACR/ECRs can be paid again. One locked transaction that reads the
+    state again; nothing is deleted. Should the bank approve it after all, that answer is still applied (the
+    money moved) and goes to review again if its items were paid meanwhile (settlement)."""
+    with locked():
+        attempt = for_update(PaymentAttempt.select().where(PaymentAttempt.order_no == (order_no or "")[:20])).first()
+        if attempt is None:
+            raise NotFound(N_("No such payment."))
+        if attempt.status != "needs_review":
+            raise Conflict(N_("Only a payment that needs review can be marked unsuccessful (this one is %(status)s)."),
+                           status=attempt.status)
+        stamp = now.astimezone(UTC).replace(tzinfo=None)
+        settlement.release(attempt, stamp, {"review_reason": f"Marked unsuccessful by an officer: {reason}"[:200]},
+                           actor=officer, details={"reason": reason, "by_officer": True})
+    return PaymentAttempt.get_by_id(attempt.id)

@@ -12,12 +12,14 @@ from flask_babel import gettext
 from flask_login import current_user
 
 from core import fpx
-from core.errors import N_, NotFound
+from core.errors import N_, AssistError, NotFound
 from webapp import fpx_gateway
 from webapp.access import officer_required
 from webapp.clock import malaysia_today
 from webapp.forms.auth import PlainForm
 from webapp.forms.eft import CollectionsForm, EftRejectForm, PaymentSearchForm, VerifyForm, channel_name
+from webapp.forms.payment import UnsuccessfulForm
+from webapp.i18n import translate_error
 from webapp.parsing import parse_date
 from webapp.rendering import render
 from webapp.services import eft_verification, payments_desk, reconciliation
@@ -75,7 +77,7 @@ def payment(order_no: str):
     return show(order_no)
 
 
-def show(order_no: str, verify_form=None, reject_form=None, status: int = 200):
+def show(order_no: str, verify_form=None, reject_form=None, status: int = 200, unsuccessful_form=None):
     """The payment page (also with a decision form's errors, from webapp.views.officer_eft)."""
     try:
         found = payments_desk.record(order_no)
@@ -85,6 +87,7 @@ def show(order_no: str, verify_form=None, reject_form=None, status: int = 200):
     return render("officer/payment.html", status=status, record=found, attempt=found.attempt, eft=found.eft,
                   form=PlainForm(), verify_form=verify_form or VerifyForm(formdata=None, prefix="verify"),
                   reject_form=reject_form or EftRejectForm(formdata=None, prefix="reject"), limit=limit,
+                  unsuccessful_form=unsuccessful_form or UnsuccessfulForm(formdata=None, prefix="unsuccessful"),
                   needs_two=found.eft is not None and found.attempt.amount > limit, bank_name=fpx.bank_name)
 
 
@@ -112,3 +115,22 @@ def check(order_no: str):
     if request.form.get("back") == "payment":
         return redirect(url_for("officer_payments.payment", order_no=attempt.order_no), 303)
     return redirect(url_for("officer_payments.review"), 303)
+
+
+@bp.post("/<order_no>/unsuccessful")
+@officer_required
+def unsuccessful(order_no: str):
+    """MARK UNSUCCESSFUL, with the reason: a payment that needs review ends; its items are free again."""
+    form = UnsuccessfulForm(prefix="unsuccessful")
+    if form.validate_on_submit():
+        try:
+            payments_desk.mark_unsuccessful(order_no, current_user._get_current_object(), form.reason.data.strip(),
+                                            datetime.now(UTC))
+        except NotFound:
+            abort(404)
+        except AssistError as exc:
+            flash(translate_error(exc), "error")
+        else:
+            flash(gettext("The payment is marked unsuccessful; its ACR/ECR can be paid again."), "success")
+        return redirect(url_for("officer_payments.payment", order_no=order_no), 303)
+    return show(order_no, unsuccessful_form=form, status=422)
