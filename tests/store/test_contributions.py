@@ -11,7 +11,7 @@ from tests.conftest import make_user
 from tests.factories import registered_employer
 from webapp.db import database
 from webapp.models import Acknowledgement, Employment, Person, Submission
-from webapp.services import contributions
+from webapp.services import bills, contributions
 
 TODAY = date(2026, 11, 22)
 OCT = date(2026, 10, 1)
@@ -118,7 +118,7 @@ def test_cancel_puts_the_month_back(setup):
         assert acr.kind == "ACR" and acr.number.startswith("ACR")
         assert (OCT, "arrears") not in contributions.pending(employer, "socso", TODAY)
         assert (OCT, "arrears") in contributions.pending(employer, "eis", TODAY)
-        contributions.cancel(employer, [acr.number])
+        bills.cancel(employer, [acr.number])
         assert (OCT, "arrears") in contributions.pending(employer, "socso", TODAY)
         again = contributions.open_submission(employer, user, "socso", OCT, "monthly", TODAY)
         assert again.id != draft.id
@@ -131,7 +131,7 @@ def test_paid_acknowledgements_cannot_be_cancelled(setup):
         [ecr] = contributions.confirm(draft, token)
         Acknowledgement.update(status="paid").execute()
         with pytest.raises(NotAllowed):
-            contributions.cancel(employer, [ecr.number])
+            bills.cancel(employer, [ecr.number])
 
 
 def test_future_months_and_months_before_first_employment_are_refused(setup):

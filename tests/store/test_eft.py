@@ -17,7 +17,7 @@ from webapp.db import database
 from webapp.eft_models import EftPayment
 from webapp.models import Acknowledgement, AuditEvent, EmployerAccess, Outbox, StoredFile
 from webapp.payment_models import FclbNotice, PaymentAttempt, PaymentItem, Receipt
-from webapp.services import cart, contributions, eft, eft_verification, payments
+from webapp.services import bills, cart, eft, eft_verification, payments
 
 NOW = datetime(2026, 4, 10, 2, 0, tzinfo=UTC)  # 10 April 2026, 10.00 am in Malaysia
 TODAY = date(2026, 4, 10)
@@ -88,7 +88,7 @@ def test_a_slip_holds_the_items_until_an_officer_verifies_it_then_receipt_notice
     assert (payment.status, payment.submitted_by_id, payment.payment_date) == ("submitted", user.id, date(2026, 4, 9))
     assert [p.in_flight for p in cart.payable(employer, user)] == [True]
     with pytest.raises((Conflict, NotAllowed)):
-        contributions.cancel(employer, [acr.number])  # held: not cancelled meanwhile
+        bills.cancel(employer, [acr.number])  # held: not cancelled meanwhile
 
     assert verify(attempt, officer) == "succeeded"
     assert Acknowledgement.get_by_id(acr.id).status == "paid"

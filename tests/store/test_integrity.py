@@ -17,7 +17,7 @@ from tests.conftest import PASSWORD, make_user
 from tests.store.test_contributions import OCT, TODAY, completed, employer_with
 from webapp.db import database
 from webapp.models import Acknowledgement, Employment, LoginThrottle, Person, Submission, SubmissionLine
-from webapp.services import auth, contributions, hashing
+from webapp.services import auth, bills, contributions, hashing
 
 SETTINGS = {"LOCKOUT_THRESHOLD": 5, "LOCKOUT_BASE": timedelta(minutes=15)}
 AFTER_DEADLINE = date(2026, 11, 22)  # October's deadline (15 November) has passed
@@ -124,8 +124,8 @@ def test_a_month_without_wages_is_a_nil_return_not_a_bill(setup):
         assert {(a.kind, a.status, a.number, a.amount) for a in issued} == {("ACR", "nil", None, 0),
                                                                              ("ECR", "nil", None, 0)}
         assert all(month != OCT for month, _ in contributions.pending(employer, "combined", TODAY))
-        assert not list(contributions.acknowledgements(employer, status="unpaid"))
-        assert len(list(contributions.acknowledgements(employer, OCT))) == 2  # in the history
+        assert not list(bills.acknowledgements(employer, status="unpaid"))
+        assert len(list(bills.acknowledgements(employer, OCT))) == 2  # in the history
         short = contributions.open_submission(employer, user, "combined", OCT, "short", TODAY)  # wages found later
         assert short.type == "short"
 
@@ -389,7 +389,7 @@ def test_a_cancelled_month_reopens_with_its_salaries(setup):
         contributions.update_line(draft, eko.id, "no_wages", None)
         contributions.complete(draft)
         issued = contributions.confirm(draft, Submission.get_by_id(draft.id).confirm_token)
-        contributions.cancel(employer, [a.number for a in issued if a.number])
+        bills.cancel(employer, [a.number for a in issued if a.number])
         again = contributions.open_submission(employer, user, "socso", OCT, "monthly", TODAY)
         rows = {r.employment.person.name: r for r in contributions.lines(again, 1, 50)}
         assert (rows["ALI"].wages, rows["ALI"].status, rows["EKO"].status) == (234500, "active", "no_wages")

@@ -13,7 +13,7 @@ from tests.factories import bill, registered_employer
 from webapp.db import database, locked
 from webapp.models import Acknowledgement, Outbox
 from webapp.payment_models import FclbNotice, PaymentAttempt, PaymentItem, Receipt
-from webapp.services import cart, contributions, payments, receipts, reconciliation, settlement
+from webapp.services import bills, cart, payments, receipts, reconciliation, settlement
 
 NOW = datetime(2026, 4, 10, 2, 0)  # naive UTC: 10 April 2026, 10.00 am in Malaysia
 MARCH, JANUARY = date(2026, 3, 1), date(2026, 1, 1)  # March due 15 April (on time); January late
@@ -43,7 +43,7 @@ def test_an_eft_holds_its_items_until_it_is_settled_with_a_receipt_naming_the_ch
     with pytest.raises(Conflict):
         hold(user, employer, channel="counter")
     with pytest.raises((Conflict, NotAllowed)):
-        contributions.cancel(employer, [acr.number])
+        bills.cancel(employer, [acr.number])
     assert reconciliation.due(datetime.now(UTC), everything=True) == []  # never asked of FPX
 
     with locked():

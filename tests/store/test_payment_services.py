@@ -20,7 +20,7 @@ from tests.payments_support import Exchange, stub_gateway
 from webapp.db import database
 from webapp.models import Acknowledgement, AuditEvent, Outbox, OutboxAttachment
 from webapp.payment_models import CartItem, FclbNotice, GatewayMessage, PaymentAttempt, PaymentItem, Receipt
-from webapp.services import cart, contributions, fpx_answers, outbox, payments, reconciliation
+from webapp.services import bills, cart, fpx_answers, outbox, payments, reconciliation
 
 NOW = datetime(2026, 4, 10, 2, 0, tzinfo=UTC)  # 10 April 2026, 10.00 am in Malaysia
 MARCH = date(2026, 3, 1)  # due 15 April: on time on NOW
@@ -178,7 +178,7 @@ def test_b2b1_waits_for_the_authoriser_and_out_of_order_answers_converge(world, 
     assert answer(exchange, attempt, "99").status == "pending"
     assert [p.in_flight for p in cart.items(user, employer)] == [True]  # awaiting bank approval
     with pytest.raises(NotAllowed):  # QRG 9 refuses to cancel it meanwhile
-        contributions.cancel(employer, [acr.number])
+        bills.cancel(employer, [acr.number])
     assert answer(exchange, attempt, "00").status == "succeeded"
     assert answer(exchange, attempt, "99").verdict == "duplicate"  # the 99 resent
     assert status_of(attempt) == "succeeded" and Acknowledgement.get().status == "paid"
@@ -247,9 +247,9 @@ def test_cancelling_refuses_an_item_in_flight_and_paying_refuses_a_cancelled_one
     acr = bill(employer, user, MARCH)
     attempt = pay(user, employer, gateway, acr)
     with pytest.raises(NotAllowed):
-        contributions.cancel(employer, [acr.number])
+        bills.cancel(employer, [acr.number])
     answer(exchange, attempt, "1C")  # cancelled at the bank: free again
-    contributions.cancel(employer, [acr.number])
+    bills.cancel(employer, [acr.number])
     assert cart.items(user, employer) == []
     assert answer(exchange, attempt, "00").status == "needs_review"  # approved for a cancelled ACR: refund
 

@@ -11,7 +11,7 @@ from core.textfile import Layout, Record, generate
 from tests.store.test_contributions import employer_with
 from webapp.db import database
 from webapp.models import Acknowledgement, Employment, Person, Submission
-from webapp.services import contributions, textfiles
+from webapp.services import bills, contributions, textfiles
 
 TODAY = date(2026, 11, 22)
 AUG = date(2026, 8, 1)
@@ -35,7 +35,7 @@ def test_short_after_cancelling_only_the_acr_charges_the_whole_socso_difference(
     user, employer = setup
     with database.connection_context():
         acr, _ecr = declare(employer, user, "combined", AUG, "2000.00")
-        contributions.cancel(employer, [acr.number])
+        bills.cancel(employer, [acr.number])
         declare(employer, user, "socso", AUG, "2000.00")
         short = {a.kind: a.amount for a in declare(employer, user, "combined", AUG, "3000.00", "short")}
         # RM2,000 -> RM3,000 in 08/2026: SOCSO 43.90 -> 66.40, SKBBK 14.65 -> 22.15, EIS 7.80 -> 11.80, each x2
@@ -68,7 +68,7 @@ def test_the_regular_bill_cannot_be_cancelled_under_a_live_short(setup):
         acr, ecr = declare(employer, user, "combined", AUG, "2000.00")
         declare(employer, user, "combined", AUG, "2500.00", "short")
         with pytest.raises(NotAllowed, match="SHORT CONTRIBUTION on top of it"):
-            contributions.cancel(employer, [acr.number, ecr.number])
+            bills.cancel(employer, [acr.number, ecr.number])
         assert Acknowledgement.get_by_id(acr.id).status == "unpaid"
 
 

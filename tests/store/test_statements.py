@@ -22,7 +22,7 @@ from tests.payments_support import Exchange, stub_gateway
 from webapp.db import database
 from webapp.models import Acknowledgement, Employment, Person, Submission
 from webapp.payment_models import FclbNotice, PaymentAttempt, Receipt
-from webapp.services import cart, contributions, fpx_answers, payments, statements
+from webapp.services import bills, cart, contributions, fpx_answers, payments, statements
 
 TODAY = date(2026, 11, 22)
 JAN, FEB, MAR, APR, MAY = (date(2025, m, 1) for m in range(1, 6))
@@ -72,7 +72,7 @@ def build_year(exchange):
     receipts.append(pay(user, employer, gateway, exchange, notices, datetime(2025, 4, 11, 2, 0, tzinfo=UTC)))
     declare(employer, user, MAR, {})
     acr, _ = declare(employer, user, APR, both)
-    contributions.cancel(employer, [acr.number])
+    bills.cancel(employer, [acr.number])
     declare(employer, user, APR, both, scheme="socso")
     declare(employer, user, MAY, {**both, "CHONG MEI": "1500.00"})
     declare(employer, user, MAY, {**both, "BALA A/L RAMAN": "3500.00", "CHONG MEI": "1500.00"}, type_="short")

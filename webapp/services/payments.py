@@ -167,7 +167,7 @@ def hold_one(user: User, ack: Acknowledgement, *, channel: str, email: str, now:
 
 def _lock_unpaid(wanted) -> None:
     """Lock the items' rows (PostgreSQL) and check they are still unpaid: a CANCEL (QRG 9) in another request
-    either waits for this payment or is refused by it (contributions.cancel locks the same rows)."""
+    either waits for this payment or is refused by it (bills.cancel locks the same rows)."""
     ack_ids = [item.acknowledgement_id for item in wanted if item.acknowledgement_id]
     notice_ids = [item.notice_id for item in wanted if item.notice_id]
     acks = list(for_update(Acknowledgement.select().where(Acknowledgement.id.in_(ack_ids or [0]))))

@@ -17,7 +17,7 @@ from webapp.forms.contributions import ConfirmForm, LineForm, MonthForm, UploadF
 from webapp.i18n import translate_error
 from webapp.parsing import parse_id, parse_month, parse_page
 from webapp.rendering import form_errors, go, render, wants_partial
-from webapp.services import acknowledgements, contributions, spreadsheets, textfiles
+from webapp.services import acknowledgements, bills, contributions, spreadsheets, textfiles
 from webapp.services import audit as audit_service
 from webapp.tenancy import with_employer
 from webapp.views import safe_next
@@ -248,7 +248,7 @@ def confirm(employer, submission_id: int):
 @with_employer
 def acknowledgement(employer, submission_id: int):
     submission = _submission(employer, submission_id)
-    issued = contributions.issued(submission)
+    issued = bills.issued(submission)
     if not issued:
         return redirect(url_for("contributions.employees", submission_id=submission.id), 303)
     return render("contributions/acknowledgement.html", employer=employer, submission=submission, issued=issued,
@@ -260,7 +260,7 @@ def acknowledgement(employer, submission_id: int):
 def acknowledgement_pdf(employer, number: str):
     """PRINT: one ACR or ECR; `ACR...+ECR...` prints both of one submission together (QRG 8)."""
     numbers = number.split("+")[:2]
-    issued = contributions.bills_by_number(employer, numbers)
+    issued = bills.bills_by_number(employer, numbers)
     if len(issued) != len(set(numbers)) or len({a.submission_id for a in issued}) != 1:
         abort(404)
     return attachment(acknowledgements.pdf(issued), "application/pdf", f"{number}.pdf")
@@ -272,7 +272,7 @@ def history(employer):
     month = parse_month(request.args.get("month"))
     month_text = month.strftime("%Y-%m") if month else ""
     kind = request.args.get("kind", "")
-    rows = list(contributions.acknowledgements(employer, month, kind, request.args.get("status")).limit(200))
+    rows = list(bills.acknowledgements(employer, month, kind, request.args.get("status")).limit(200))
     return render("contributions/history.html", "results", employer=employer, rows=rows, month=month_text,
                   kind=kind, status_filter=request.args.get("status", ""), config=current_app.config)
 

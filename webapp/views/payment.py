@@ -15,7 +15,7 @@ from webapp.forms.auth import PlainForm
 from webapp.i18n import translate_error
 from webapp.parsing import parse_page
 from webapp.rendering import render, wants_partial
-from webapp.services import cart, contributions
+from webapp.services import bills, cart
 from webapp.tenancy import selected_employer, with_employer
 
 bp = Blueprint("payment", __name__, url_prefix="/payment")
@@ -124,14 +124,14 @@ def item(employer, ref: str):
 @with_employer
 def cancel(employer, submission_id: int):
     """Choose the ACR, the ECR or both, then CONFIRM (QRG 9)."""
-    issued = contributions.cancellable(employer, submission_id)
+    issued = bills.cancellable(employer, submission_id)
     if not issued:
         abort(404)
     form = PlainForm()
     error = None
     if form.validate_on_submit():
         try:
-            contributions.cancel(employer, request.form.getlist("which"), by=current_user._get_current_object())
+            bills.cancel(employer, request.form.getlist("which"), by=current_user._get_current_object())
         except AssistError as exc:
             error = translate_error(exc)
         else:
