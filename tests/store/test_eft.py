@@ -340,3 +340,15 @@ def test_another_employers_payment_is_not_found(app, world):
     with pytest.raises(NotFound):
         eft.payment_for(stranger, attempt.order_no)
     assert eft.payment_for(user, attempt.order_no).attempt_id == attempt.id
+
+
+def test_a_verified_eft_is_paid_on_its_payment_date_not_the_day_it_was_verified(app, world):
+    user, employer, officer, _ = world
+    register(user, employer)
+    acr = bill(employer, user, MARCH, "ACR", 43_900)  # due 15 April; the transfer was made on 9 April
+    attempt = pay(app, user, employer, acr)
+    later = datetime(2026, 4, 20, 2, 0, tzinfo=UTC)  # the officer got to it on 20 April
+    assert eft_verification.verify(attempt.order_no, officer, statement_amount=attempt.amount,
+                                   statement_reference=attempt.reference, limit=LIMIT, now=later) == "succeeded"
+    assert PaymentAttempt.get_by_id(attempt.id).paid_on == date(2026, 4, 9)
+    assert FclbNotice.select().count() == 0  # on time: no late interest for the officer's delay

@@ -12,10 +12,11 @@ transaction that reads the payment's state again: of two officers pressing at on
 told what happened (Conflict).
 """
 
-from datetime import datetime
+from datetime import datetime, time
 
 from core.errors import N_, Conflict, NotAllowed, NotFound, ValidationError
 from core.money import format_rm, from_sen, parse_ringgit, sen
+from webapp.clock import MALAYSIA
 from webapp.db import for_update, locked
 from webapp.eft_models import OPEN_STATUSES, EftPayment, EftRegistration
 from webapp.models import Employer, EmployerAccess, StoredFile, User
@@ -87,7 +88,11 @@ def verify(order_no: str, officer: User, *, statement_amount: int, statement_ref
                          details={**_audit_facts(attempt, facts), "next": "a second officer verifies"})
             return "checked"
         _move(payment, "verified", decided_by=officer.id, decided_at=stamp, **facts)
-        result = settlement.settle(attempt, stamp, actor=officer, details={"verified_by": officer.email})
+        # Paid on the transfer's Payment Date (noon in Malaysia; the slip gives the day only): late interest
+        # runs to the day the money moved, not to the day an officer got to it.
+        paid_at = min(stamp, datetime.combine(payment.payment_date, time(12)) - MALAYSIA)
+        result = settlement.settle(attempt, stamp, actor=officer, details={"verified_by": officer.email},
+                                   paid_at=paid_at)
         audit.record(officer, "eft.verified", employer=attempt.employer_id, subject=attempt.order_no,
                      details={**_audit_facts(attempt, facts), "result": result,
                               "first_approval": payment.first_officer.email if payment.first_officer_id else ""})
