@@ -352,3 +352,20 @@ def test_a_verified_eft_is_paid_on_its_payment_date_not_the_day_it_was_verified(
                                    statement_reference=attempt.reference, limit=LIMIT, now=later) == "succeeded"
     assert PaymentAttempt.get_by_id(attempt.id).paid_on == date(2026, 4, 9)
     assert FclbNotice.select().count() == 0  # on time: no late interest for the officer's delay
+
+
+def test_the_same_slip_cannot_pay_another_employers_bills_and_whose_payment_is_not_said(app, world):
+    user, employer, _, _ = world
+    other_user = make_user("other@example.com")
+    other, _ = registered_employer(other_user, name="LAIN SDN BHD", number="201901000006", code="E9000000002R")
+    register(user, employer)
+    register(other_user, other)
+    picture = slip()
+    first = bill(employer, user, MARCH, "ACR", 1_000)
+    cart.add(user, employer, [first.number])
+    attempt = eft.submit(user, employer, draft(app, user, employer, 1_000, data=picture), NOW)
+    second = bill(other, other_user, MARCH, "ACR", 1_000)
+    cart.add(other_user, other, [second.number])
+    with pytest.raises(Conflict) as refused:
+        eft.submit(other_user, other, draft(app, other_user, other, 1_000, data=picture, reference="CIMB 9"), NOW)
+    assert attempt.order_no not in str(refused.value.params)

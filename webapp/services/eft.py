@@ -234,14 +234,18 @@ def _same_amount(amount: int, total: int) -> None:
 
 
 def _not_submitted_before(employer: Employer, reference: str, sha256: str | None = None) -> None:
-    """One transfer is one payment: the same reference or the same slip again (not rejected) is refused."""
-    live = (PaymentAttempt.select(PaymentAttempt.order_no)
+    """One transfer is one payment: the same reference or the same slip again (not rejected) is refused. The
+    slip is checked across every employer (the same picture cannot pay two employers' bills), without
+    saying whose payment it is."""
+    live = (PaymentAttempt.select(PaymentAttempt.order_no, PaymentAttempt.employer)
             .join(EftPayment, on=(EftPayment.attempt == PaymentAttempt.id))
-            .where((PaymentAttempt.employer == employer) & (EftPayment.status != "rejected")))
-    again = live.where(PaymentAttempt.reference == reference).first()
+            .where(EftPayment.status != "rejected"))
+    again = live.where((PaymentAttempt.employer == employer) & (PaymentAttempt.reference == reference)).first()
     if again is None and sha256:
         again = (live.join(StoredFile, on=(EftPayment.slip == StoredFile.id))
                  .where(StoredFile.sha256 == sha256).first())
+    if again is not None and again.employer_id != employer.id:
+        raise Conflict(N_("This payment slip was submitted already for another payment. One transfer pays once."))
     if again is not None:
         raise Conflict(N_("This transfer was submitted already (payment %(order)s). One transfer pays once."),
                        order=again.order_no)
