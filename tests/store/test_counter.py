@@ -135,6 +135,8 @@ def test_a_document_is_at_the_counter_from_the_next_business_day_when_submitted_
     with pytest.raises(NotAllowed) as tomorrow:
         counter.find(teller, today.number, NOW)
     assert tomorrow.value.params["date"] == "13/04/2026"  # Friday morning: next business day is Monday
+    Acknowledgement.update(status="paid").where(Acknowledgement.id == today.id).execute()
+    assert counter.find(teller, today.number, NOW).status == "paid"  # paid already: said so, not "from Monday"
 
 
 def test_paid_cancelled_unknown_and_held_documents_are_refused(world):

@@ -83,7 +83,8 @@ def find(teller: User, text: str, now: datetime, *, log: bool = True) -> Documen
     number = counter.parse_document(text)
     with locked():
         ack = _acknowledgement(number)
-        refusal = NotFound(UNKNOWN) if ack is None else _not_yet(ack, now)
+        # a paid or cancelled document says so, whenever it was submitted (not "from <date>")
+        refusal = NotFound(UNKNOWN) if ack is None else (_not_yet(ack, now) if ack.status == "unpaid" else None)
         status = "" if refusal else _status(ack)
         if log:
             audit.record(teller, "counter.lookup", employer=ack.employer_id if ack else None, subject=number,
