@@ -243,3 +243,16 @@ def test_the_demo_seed_has_an_approved_socso_mandate_for_the_simulator_too(runne
     entry = json.loads(line)
     assert entry["id"] == mandate.mandate_id and entry["terms"]["max_amount_sen"] == 500_000
     assert entry["seller_ex_order_no"] == mandate.order_no
+
+
+def test_enroll_new_is_offered_only_without_a_live_mandate_and_a_terminated_one_cannot_be_chosen(client, gateway):
+    mandate = approved_mandate(client, gateway)
+    listing = client.get("/payment/direct-debit/socso/mandate").get_data(as_text=True)
+    assert 'id="one-live"' in listing and ">ENROLL NEW<" not in listing
+    post(client, f"/payment/direct-debit/mandate/{mandate.order_no}/terminate", {})
+    listing = client.get("/payment/direct-debit/socso/mandate").get_data(as_text=True)
+    assert ">ENROLL NEW<" in listing and 'id="one-live"' not in listing
+    acr = bill(the_employer(), User.get(), date(2026, 1, 1), "ACR", 10_00)
+    post(client, "/payment/direct-debit/socso/cart/add", {"item": acr.number})
+    page = client.get("/payment/direct-debit/socso/pay").get_data(as_text=True)
+    assert f'value="{mandate.order_no}"' not in page and 'id="no-mandate"' in page
