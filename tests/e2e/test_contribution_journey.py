@@ -140,3 +140,19 @@ def test_text_file_with_a_wrong_amount_then_fixed_and_submitted(page, tmp_path):
     page.get_by_role("button", name="CONFIRM").click()
     expect(page.get_by_role("heading", name="Acknowledgement Contribution Received")).to_be_visible()
     expect(page.get_by_role("cell", name="Text File").first).to_be_visible()
+
+
+def test_a_file_too_big_for_the_portal_is_refused_in_the_browser_before_it_is_sent(page, tmp_path):
+    big = tmp_path / "SOCSO_EIS_112024.txt"
+    big.write_bytes(b" " * (5 * 1024 * 1024 + 1))  # a phone photo's size: the server's limit would answer bare
+    log_in(page, "employer2@demo.assist.test", DEMO_PASSWORD)
+    expect(page.get_by_role("heading", name="Welcome, Majikan Kedua")).to_be_visible()
+    page.goto("/contribution/combined/textfile")
+    sent = []
+    page.on("request", lambda request: sent.append(request.url) if request.method == "POST" else None)
+    page.get_by_label("Choose File").set_input_files(str(big))
+    page.get_by_role("button", name="Upload").click()
+    message = page.get_by_label("Choose File").evaluate("input => input.validationMessage")
+    assert message == "The file is larger than 5 MB."
+    page.wait_for_timeout(300)
+    assert sent == []  # nothing went to the server

@@ -89,3 +89,26 @@
   });
   restart();
 })();
+
+/* 6. A file bigger than the portal takes is refused in the browser before it is sent: on a slow link the
+   upload would take minutes only to be refused (and the server's own limit answers with a bare page). */
+document.addEventListener("change", function (event) {
+  var input = event.target;
+  if (!input.matches || !input.matches("input[type=file]")) { return; }
+  var max = parseInt(document.body.dataset.maxUpload || "0", 10);
+  var file = input.files && input.files[0];
+  input.setCustomValidity(max && file && file.size > max ? (document.body.dataset.tooBig || "") : "");
+  input.reportValidity();
+});
+document.addEventListener("submit", function (event) {  /* capture: before the forms' own handlers */
+  var tooBig = document.body.dataset.tooBig;
+  var inputs = event.target.querySelectorAll ? event.target.querySelectorAll("input[type=file]") : [];
+  for (var i = 0; i < inputs.length; i += 1) {
+    if (tooBig && inputs[i].validationMessage === tooBig) {
+      event.preventDefault();
+      event.stopPropagation();
+      inputs[i].reportValidity();
+      return;
+    }
+  }
+}, true);
