@@ -325,3 +325,19 @@ def test_an_item_held_by_a_payment_says_which_payment(world):
     [row] = cart.payable(employer, user)
     assert row.in_flight and row.held_by == (attempt.order_no, "fpx")
     assert cart.items(user, employer)[0].held_by == (attempt.order_no, "fpx")
+
+
+def test_proceed_refuses_a_cart_changed_in_another_window_since_the_page_showed_it(world):
+    user, employer, gateway = world
+    acr, ecr = bill(employer, user, MARCH, "ACR", 4390), bill(employer, user, MARCH, "ECR", 780)
+    cart.add(user, employer, [acr.number])
+    shown = cart.total(cart.items(user, employer))
+    cart.add(user, employer, [ecr.number])  # the other tab
+    with pytest.raises(Conflict) as changed:
+        payments.start(user, employer, gateway, token=fpx.B2C, bank_id="TEST0021", email="pay@example.com", now=NOW,
+                       shown_total=shown)
+    assert changed.value.params["amount"] == "RM 51.70"
+    assert PaymentAttempt.select().count() == 0
+    attempt = payments.start(user, employer, gateway, token=fpx.B2C, bank_id="TEST0021", email="pay@example.com",
+                             now=NOW, shown_total=5170)
+    assert attempt.amount == 5170

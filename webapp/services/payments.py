@@ -14,6 +14,7 @@ from peewee import IntegrityError
 
 from core import fpx, payment_channels
 from core.errors import N_, Conflict, NotFound, ValidationError
+from core.money import format_rm, from_sen
 from core.payment_states import BACKOFF, LIVE
 from webapp.db import database, for_update, locked
 from webapp.fpx_gateway import Gateway
@@ -22,6 +23,8 @@ from webapp.payment_models import FclbNotice, GatewayMessage, PaymentAttempt, Pa
 from webapp.services import audit, cart, counters, reconciliation
 
 PRODUCT = "PERKESO ASSIST CONTRIBUTION"
+CART_CHANGED = N_("The payment cart changed in another window: its total is now %(amount)s. Check it and press "
+                  "PROCEED again.")
 IN_FLIGHT = N_("%(number)s is in a payment that is still waiting for the bank's answer (awaiting bank approval). "
                "It cannot be paid twice: wait for that payment's result.")
 
@@ -42,11 +45,12 @@ def choose_bank(gateway: Gateway, token: str, bank_id: str, now: datetime) -> fp
 
 
 def start(user: User, employer: Employer, gateway: Gateway, *, token: str, bank_id: str, email: str,
-          now: datetime) -> PaymentAttempt:
+          now: datetime, shown_total: int | None = None) -> PaymentAttempt:
     """PROCEED: the cart's items as one committed attempt with its signed AR (to be POSTed by the browser).
 
     Refuses an empty cart, an amount outside the model's limits (before anything is sent) and items held by
-    a payment in flight (after asking FPX about that payment).
+    a payment in flight (after asking FPX about that payment). With `shown_total` (sen, what the page
+    showed), a cart changed since in another window is refused rather than paid as it is now.
     """
     if token not in (fpx.B2C, fpx.B2B1):
         raise ValidationError(N_("Choose the business model."), field="model")
@@ -65,6 +69,8 @@ def start(user: User, employer: Employer, gateway: Gateway, *, token: str, bank_
     naive = now.replace(tzinfo=None)
 
     def the_ar(order_no: str, amount: int) -> dict:
+        if shown_total is not None and amount != shown_total:
+            raise Conflict(CART_CHANGED, amount=format_rm(from_sen(amount)))
         fpx.check_amount(token, amount)
         ar = gateway.sign(fpx.build_ar(gateway.seller, token=token, seller_ex_order_no=order_no,
                                        seller_order_no=order_no, txn_time=now, amount_sen=amount,

@@ -17,6 +17,7 @@ from webapp import fpx_gateway
 from webapp.forms.auth import PlainForm
 from webapp.forms.payment import FpxPaymentForm
 from webapp.i18n import translate_error
+from webapp.parsing import parse_id
 from webapp.rendering import render
 from webapp.services import cart, payments, receipts, reconciliation
 from webapp.tenancy import with_employer
@@ -66,6 +67,7 @@ def pay(employer):
     if request.method == "POST" and not request.form.get("show") and form.validate_on_submit() and not bank_error:
         try:  # the service reads the cart itself, inside its lock
             attempt = payments.start(current_user, employer, gateway, token=asked, bank_id=form.bank.data,
+                                     shown_total=parse_id(request.form.get("shown_total")),
                                      email=form.email.data.strip(), now=now())
         except AssistError as exc:
             error = translate_error(exc)
