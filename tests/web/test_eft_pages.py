@@ -270,9 +270,15 @@ def test_the_second_continue_submits_what_its_page_showed_not_another_tabs_detai
     assert "changed in another tab" in stale.get_data(as_text=True) and "MBB 22" in stale.get_data(as_text=True)
     with database.connection_context():
         assert PaymentAttempt.select().count() == 0
+    page = client.get("/payment/eft/socso/confirm").get_data(as_text=True)
+    current = re.search(r'name="draft" value="(\d+)"', page).group(1)
     confirm(client)
     with database.connection_context():
         assert PaymentAttempt.get().reference == "MBB 22"
+        order_no = PaymentAttempt.get().order_no
+    late = post(client, "/payment/eft/socso/confirm", {"draft": current})  # the other tab's CONTINUE, after
+    assert late.status_code == 303 and late.headers["Location"].endswith(order_no)
+    assert f"submitted already ({order_no})" in client.get(late.headers["Location"]).get_data(as_text=True)
 
 
 def test_above_the_threshold_the_desk_takes_two_officers(app, client, employer, officer, officer_client):

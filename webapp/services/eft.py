@@ -270,3 +270,14 @@ def _notice_kinds(notice_ids: list[int]) -> dict[int, str]:
 
 def _kind(item: cart.Payable, notice_kinds: dict[int, str]) -> str:
     return notice_kinds.get(item.notice_id, "") if item.kind == "FCLB" else item.kind
+
+
+def submitted_with_slip(employer: Employer, slip_id: int | None) -> str | None:
+    """The order number of this employer's EFT payment made with this slip (a CONTINUE pressed in a second
+    tab after the first submitted it), or None."""
+    if slip_id is None:
+        return None
+    found = (PaymentAttempt.select(PaymentAttempt.order_no)
+             .join(EftPayment, on=(EftPayment.attempt == PaymentAttempt.id))
+             .where((PaymentAttempt.employer == employer) & (EftPayment.slip == slip_id)).first())
+    return found.order_no if found else None

@@ -16,7 +16,7 @@ from webapp.clock import malaysia_today
 from webapp.forms.auth import PlainForm
 from webapp.forms.eft import EftPaymentForm, EftRegistrationForm
 from webapp.i18n import translate_error
-from webapp.parsing import parse_date
+from webapp.parsing import parse_date, parse_id
 from webapp.rendering import render, wants_partial
 from webapp.services import cart, eft, receipts
 from webapp.tenancy import with_employer
@@ -183,6 +183,11 @@ def confirm(employer, eft_scheme):
     scheme = eft_scheme
     draft = eft.Draft.from_session(session.get(DRAFT))
     if draft is None or draft.scheme != scheme or draft.employer_id != employer.id:
+        posted = parse_id(request.form.get("draft")) if request.method == "POST" else None
+        done_already = eft.submitted_with_slip(employer, posted)
+        if done_already:  # another tab submitted this very payment: say so, do not offer the form again
+            flash(gettext("This payment was submitted already (%(order)s).", order=done_already), "success")
+            return redirect(url_for("eft.done", order_no=done_already), 303)
         return redirect(url_for("eft.pay", eft_scheme=scheme), 303)
     form = PlainForm()
     error = None
