@@ -311,3 +311,10 @@ def test_above_the_threshold_the_desk_takes_two_officers(app, client, employer, 
 def test_a_threshold_that_is_not_an_amount_stops_the_portal_at_start(tmp_path, smtp):
     with pytest.raises(RuntimeError, match="EFT_SECOND_OFFICER_ABOVE"):
         create_app({**app_config(tmp_path, smtp.port), "EFT_SECOND_OFFICER_ABOVE": "ten thousand"})
+
+
+def test_the_days_collections_without_a_channel_are_every_channels(officer_client):
+    response = officer_client.get("/officer/payments/collections.csv?day=2026-04-10")
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    assert "collections-2026-04-10-all.csv" in response.headers["Content-Disposition"]
+    assert officer_client.get("/officer/payments/collections.csv?day=x").status_code == 303  # said on the desk

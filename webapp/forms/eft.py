@@ -73,4 +73,4 @@ class PaymentSearchForm(GetForm):
 
 class CollectionsForm(GetForm):
     day = StringField(_l("Date"), validators=[required(), a_day], render_kw={"type": "date"})
-    channel = SelectField(_l("Channel"), choices=channel_choices, validate_choice=True)
+    channel = SelectField(_l("Channel"), choices=channel_choices, validate_choice=True, default="")
