@@ -68,8 +68,8 @@ def init_app(app) -> None:
         """Create the demo officer and employer (password from DEMO_PASSWORD)."""
         password = os.environ.get("DEMO_PASSWORD", "Demo-Password-2026")
         seed_demo(password, app.config)
-        click.echo(f"Demo logins ready: {DEMO_EMPLOYER}, {DEMO_SECOND_EMPLOYER} and {DEMO_OFFICER} "
-                   "(password from DEMO_PASSWORD).")
+        click.echo(f"Demo logins ready: {DEMO_EMPLOYER} (its team: {DEMO_CLERK}, {DEMO_APPROVER}), "
+                   f"{DEMO_SECOND_EMPLOYER}, {DEMO_OFFICER} and {DEMO_SECOND_OFFICER} (password from DEMO_PASSWORD).")
         click.echo(f"Bank teller: {DEMO_TELLER} (the bank counter at /counter/).")
 
     @app.cli.command("demo-mandates")
