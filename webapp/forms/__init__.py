@@ -4,13 +4,29 @@ import email_validator
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from markupsafe import Markup
+from wtforms.csrf.core import CSRFTokenField
 from wtforms.validators import DataRequired, Length
 from wtforms.validators import ValidationError as FieldError
+from wtforms.widgets import HiddenInput
 
 from core.errors import AssistError
 from webapp.i18n import translate_error
 
 REQUIRED = _l("This field is required.")
+
+
+class TokenInput(HiddenInput):
+    """The CSRF token's hidden input, as WTForms writes it but without its generic walk over the field's flags
+    and attributes: every form of every page has one, and that walk cost a tenth of a millisecond each."""
+
+    def __call__(self, field, **kwargs):
+        if kwargs:
+            return super().__call__(field, **kwargs)
+        return Markup('<input id="%s" name="%s" type="hidden" value="%s">') % (field.id, field.name, field._value())
+
+
+CSRFTokenField.widget = TokenInput()
 
 
 class GetForm(FlaskForm):

@@ -169,9 +169,14 @@ def lines(submission: Submission, page: int = 1, per_page: int = 10) -> list[Sim
     return [_line_view(values) for values in _lines_page(submission.id, per_page, (max(page, 1) - 1) * per_page)]
 
 
+_line_of = Prepared(lambda line_id, submission_id: SubmissionLine.select(SubmissionLine, Employment, Person)
+                    .join(Employment).join(Person)
+                    .where((SubmissionLine.id == line_id) & (SubmissionLine.submission == submission_id)).limit(1))
+
+
 def line_for(submission: Submission, line_id: int) -> SubmissionLine:
-    line = (SubmissionLine.select(SubmissionLine, Employment, Person).join(Employment).join(Person)
-            .where((SubmissionLine.id == line_id) & (SubmissionLine.submission == submission)).first())
+    """One line of `submission` with its employment and person, or NotFound."""
+    line = _line_of.first(line_id, submission.id)
     if line is None:
         raise NotFound(N_("No such employee in this contribution."))
     return line

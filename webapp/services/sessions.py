@@ -11,8 +11,9 @@ from webapp.models import AuthSession, User
 
 TOUCH_EVERY = timedelta(seconds=10)
 # Read on every logged-in request: SQL built once (webapp.db.Prepared), two small look-ups by unique keys.
-_session_by_hash = Prepared(lambda digest: AuthSession.select().where(AuthSession.token_hash == digest))
-_user_by_id = Prepared(lambda user_id: User.select().where(User.id == user_id))
+# Every logged-in request reads its session and the account in one query (SQL built once).
+_session_by_hash = Prepared(lambda digest: AuthSession.select(AuthSession, User).join(User).where(
+    AuthSession.token_hash == digest))
 
 
 @dataclass(frozen=True)
@@ -50,10 +51,6 @@ def resolve(token: str, timeouts: Timeouts, now: datetime | None = None, *, acti
     if now - session.last_seen_at > timeouts.idle_for(session):
         revoke(session, "idle", now)
         return None
-    user = _user_by_id.first(session.user_id)
-    if user is None:
-        return None
-    session.user = user
     if activity and now - session.last_seen_at > TOUCH_EVERY:
         AuthSession.update(last_seen_at=now).where(AuthSession.id == session.id).execute()
         session.last_seen_at = now

@@ -1,7 +1,6 @@
 """MY SITES, REGISTRATION: Form 1 (employer), Form 2 (employees), supporting documents, SUBMIT and CONFIRM."""
 
 from flask import Blueprint, abort, current_app, redirect, request, session, url_for
-from flask_babel import gettext
 from flask_login import current_user
 
 from core import registration as lists
@@ -11,7 +10,7 @@ from webapp.access import employer_required
 from webapp.clock import malaysia_today
 from webapp.forms.auth import PlainForm
 from webapp.forms.registration import DocumentForm, EmployeeForm, EmployerRegistrationForm
-from webapp.i18n import translate_error
+from webapp.i18n import translate, translate_error
 from webapp.ratelimits import limited
 from webapp.rendering import form_errors, render
 from webapp.services import employees as employees_service
@@ -248,7 +247,7 @@ def letter(batch_id: int, kind: str):
 def label_of(mapping_name: str, code: str) -> str:
     """The translated label of a code from core.registration (ID types, document types, reasons...)."""
     mapping = LABELS[mapping_name]
-    return gettext(mapping[code]) if code in mapping else code
+    return translate(mapping[code]) if code in mapping else code
 
 
 LABELS = {"id_type": {**lists.LOCAL_ID_TYPES, **lists.FOREIGN_ID_TYPES}, "document": lists.DOCUMENT_TYPES,
