@@ -19,6 +19,7 @@ from webapp import (
     ratelimits,
     reconciler,
     reminder_worker,
+    rendering,
     security,
     tenancy,
 )
@@ -69,6 +70,8 @@ def register_extensions(app: Flask) -> None:
     security.init_app(app)
     access.init_app(app)
     tenancy.init_app(app)
+    app.jinja_env.globals["link"] = rendering.link
+    app.jinja_env.context_class = rendering.QuickContext
 
 
 def register_blueprints(app: Flask) -> None:

@@ -77,12 +77,13 @@ def init_app(app) -> None:
     @app.before_request
     def enforce_first_login_steps():
         """Temporary password first, then the terms: nothing else is reachable until both are done."""
-        if not current_user.is_authenticated or request.endpoint is None:
+        user = current_user._get_current_object()  # one proxy lookup, not five
+        if not user.is_authenticated or request.endpoint is None:
             return None
-        if current_user.password_is_temporary and request.endpoint not in PASSWORD_STEP:
+        if user.password_is_temporary and request.endpoint not in PASSWORD_STEP:
             return _step_redirect("auth.change_password")
-        if (not current_user.password_is_temporary and current_user.role == "employer"
-                and current_user.terms_accepted_at is None and request.endpoint not in TERMS_STEP):
+        if (not user.password_is_temporary and user.role == "employer"
+                and user.terms_accepted_at is None and request.endpoint not in TERMS_STEP):
             return _step_redirect("auth.terms")
         return None
 
@@ -97,9 +98,10 @@ def role_required(role: str):
     def decorator(view):
         @wraps(view)
         def wrapped(*args, **kwargs):
-            if not current_user.is_authenticated:
+            user = current_user._get_current_object()
+            if not user.is_authenticated:
                 return login_manager.unauthorized()
-            if current_user.role != role:
+            if user.role != role:
                 abort(403)
             return view(*args, **kwargs)
 

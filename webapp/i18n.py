@@ -7,7 +7,7 @@ from pathlib import Path
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from flask import g, request
+from flask import current_app, g, has_request_context, request
 from flask_babel import format_datetime, get_locale, get_translations, gettext
 from jinja2 import pass_eval_context
 from markupsafe import Markup
@@ -28,6 +28,9 @@ def money(amount: int | Decimal) -> str:
     An int is sen (the store keeps whole sen), a Decimal is ringgit (core's unit); anything else (a float, a
     string, None) is a mistake in the template and raises, rather than printing a wrong amount.
     """
+    if type(amount) is int:  # whole sen, the usual case: no Decimal needed (a list shows two a row)
+        ringgit, cents = divmod(abs(amount), 100)
+        return f"RM {'-' if amount < 0 else ''}{ringgit:,}.{cents:02d}"
     if isinstance(amount, bool) or not isinstance(amount, int | Decimal):
         raise TypeError(f"an amount is int sen or Decimal ringgit, not {type(amount).__name__}")
     return format_rm(from_sen(amount) if isinstance(amount, int) else amount)
@@ -73,7 +76,20 @@ def prepare(app) -> None:
 
 
 def _catalogue():
-    """Flask-Babel's translations for the current locale, looked up once per request (and per locale)."""
+    """Flask-Babel's translations for the request's language, looked up once per request (a page asks for
+    them once per row) and kept per language on the app; outside a request (a worker, the CLI), once per
+    locale on `g`."""
+    if has_request_context():
+        environ = request.environ
+        found = environ.get("assist.catalogue")
+        if found is None:
+            kept = current_app.extensions.setdefault("assist.catalogues", {})
+            language = select_locale()
+            found = kept.get(language)
+            if found is None:
+                found = kept[language] = get_translations()
+            environ["assist.catalogue"] = found
+        return found
     locale = get_locale()
     cached = g.get("_catalogue")
     if cached is None or cached[0] is not locale:
@@ -90,6 +106,23 @@ def _gettext_from(catalogue):
         translations = catalogue()
         if not variables and eval_ctx.autoescape:  # most calls: a label, the same on every page
             return _plain_labels(translations).get(string) or _plain_label(translations, string)
+        text = translations.ugettext(string)
+        if eval_ctx.autoescape:
+            text = Markup(text)  # noqa: S704 - our catalogue's text, as Jinja's own newstyle gettext does
+        return text % variables
+
+    return template_gettext
+
+
+def _bound_gettext(translations):
+    """`_()` for one render, bound to the request's catalogue and its translated labels."""
+    labels = _plain_labels(translations)
+
+    @pass_eval_context
+    def template_gettext(eval_ctx, string: str, **variables) -> str:
+        if not variables and eval_ctx.autoescape:
+            found = labels.get(string)
+            return found if found is not None else _plain_label(translations, string)
         text = translations.ugettext(string)
         if eval_ctx.autoescape:
             text = Markup(text)  # noqa: S704 - our catalogue's text, as Jinja's own newstyle gettext does
@@ -123,17 +156,17 @@ def translate(string: str) -> str:
 def init_app(app) -> None:
     """Template helpers. `_()` looks the catalogue up once per render instead of on every call (Flask-Babel's
     callables cost 14 us a call, and a page of fifty rows makes a hundred): a context processor binds it to
-    the request's catalogue; macros imported without context use the global, which keeps it on `g`."""
+    the request's catalogue; macros imported without context use the global, which finds it on the request."""
     app.jinja_env.globals.update(_=_gettext_from(_catalogue), gettext=_gettext_from(_catalogue))
 
     @app.context_processor
     def bound_gettext():
-        catalogue = _catalogue()
-        return {"_": _gettext_from(lambda: catalogue)}
+        return {"_": _bound_gettext(_catalogue())}
 
     app.jinja_env.globals["current_language"] = select_locale
     app.jinja_env.globals["SKBBK_START"] = SKBBK_START
     app.jinja_env.globals["INTEREST_MINIMUM"] = INTEREST_MINIMUM
     app.jinja_env.filters["rm"] = money
+    app.jinja_env.filters["dmy"] = lambda day: day.strftime("%d/%m/%Y")  # a date as Malaysian forms write it
     app.jinja_env.filters["sen_rm"] = lambda value: money(value or 0)  # the old name; templates use rm
     app.jinja_env.filters["datetime"] = lambda value: format_datetime(value, "dd/MM/yyyy h:mm a") if value else ""

@@ -1,9 +1,78 @@
 """Render a whole page, or one of its blocks for a targeted htmx request (DESIGN.md, Pages and partials)."""
 
-from flask import Response, current_app, make_response, redirect, render_template, request
+from types import BuiltinFunctionType, BuiltinMethodType, FunctionType, MethodType
+
+from flask import Response, current_app, make_response, redirect, render_template, request, url_for
+from jinja2.runtime import Context
+from jinja2.utils import _PassArg
 from jinja2_fragments.flask import render_block
 
 from webapp.extensions import htmx
+
+LINKS_KEPT = 1000
+_links: dict = {}
+
+
+def link(endpoint: str, **values) -> str:
+    """`url_for` for the links pages repeat (the menu, the header, a page's buttons), without its cost (about
+    10 us a call, and the header alone has fifteen). A link with one int value (an id) is written into the
+    endpoint's pattern, built once; other values must be fixed ones (never from the request), as each
+    combination is kept."""
+    if len(values) == 1:
+        ((key, value),) = values.items()
+        if type(value) is int:
+            before, after = _pattern(request.script_root, endpoint, key)
+            return f"{before}{value}{after}"
+    key = (request.script_root, endpoint, *sorted(values.items()))
+    url = _links.get(key)
+    if url is None:
+        url = url_for(endpoint, **values)
+        if len(_links) < LINKS_KEPT:
+            _links[key] = url
+    return url
+
+
+def _pattern(script_root: str, endpoint: str, key: str) -> tuple[str, str]:
+    found = _links.get((script_root, endpoint, key))
+    if found is None:
+        found = _links[(script_root, endpoint, key)] = link_around(endpoint, key)
+    return found
+
+
+def link_around(endpoint: str, key: str, **values) -> tuple[str, str]:
+    """The link to `endpoint` cut where the int `key` goes: (before, after). A list writes
+    `before ~ row.id ~ after` in each row instead of calling url_for once a row."""
+    marker = 8_191_819_181
+    before, _, after = url_for(endpoint, **{key: marker}, **values).partition(str(marker))
+    return before, after
+
+
+class QuickContext(Context):
+    """Jinja's template context (`Environment.context_class`), calling a plain function the short way.
+
+    Jinja checks every call from a template for a callable that wants the context, the environment or the
+    eval context; a page makes about 150 calls (`_()`, `link()`, `csrf_token()`...) and most are plain
+    functions. Those are called directly, as Jinja itself would end up doing; anything else takes Jinja's way.
+    """
+
+    def call(__self, __obj, *args, **kwargs):  # noqa: N805 - Jinja's own signature (keywords may be "self")
+        if type(__obj) not in _PLAIN_CALLABLES:
+            return super().call(__obj, *args, **kwargs)
+        wants = getattr(__obj, "jinja_pass_arg", None)
+        if wants is _PassArg.eval_context:  # `_()`: the template's autoescape decides between Markup and text
+            args = (__self.eval_ctx, *args)
+        elif wants is not None:
+            return super().call(__obj, *args, **kwargs)
+        kwargs.pop("_block_vars", None)
+        kwargs.pop("_loop_vars", None)
+        try:
+            return __obj(*args, **kwargs)
+        except StopIteration:
+            return __self.environment.undefined(
+                "value was undefined because a callable raised a StopIteration exception")
+
+
+_PLAIN_CALLABLES = frozenset((FunctionType, MethodType, BuiltinFunctionType, BuiltinMethodType))
 
 
 def wants_partial() -> bool:

@@ -61,7 +61,8 @@ def refuse_unless_allowed(role: str | None):
 def init_app(app) -> None:
     @app.context_processor
     def employer_switcher():
-        if not current_user.is_authenticated or current_user.role != "employer":
+        user = current_user._get_current_object()
+        if not user.is_authenticated or user.role != "employer":
             return {}
         chosen = selected_employer()
         return {"selected_employer": chosen, "employer_choices": employer_choices(),

@@ -6,7 +6,10 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from core.money import format_rm, from_sen
 from webapp.i18n import money
 
 TEMPLATES = sorted((Path(__file__).resolve().parents[2] / "webapp" / "templates").rglob("*.html"))
@@ -43,6 +46,12 @@ def test_amounts_are_written_by_one_filter():
 ])
 def test_the_money_filter(amount, shown):
     assert money(amount) == shown
+
+
+@given(st.integers(min_value=-10**15, max_value=10**15))
+def test_whole_sen_are_shown_as_core_formats_their_ringgit(amount):
+    """The filter's own path for int sen (no Decimal) says exactly what core.money says, signs included."""
+    assert money(amount) == format_rm(from_sen(amount))
 
 
 @pytest.mark.parametrize("wrong", [1560.1, "1560.10", None, True])

@@ -38,16 +38,38 @@ class Payable:
         return LABELS[self.kind]
 
 
+def _held_query(employer_id):
+    return (PaymentItem.select(PaymentItem.acknowledgement, PaymentItem.notice, PaymentAttempt.order_no,
+                               PaymentAttempt.channel).join(PaymentAttempt)
+            .where((PaymentItem.state == "open") & (PaymentAttempt.employer == employer_id)))
+
+
+# PAYMENT reads these on every view (webapp.db.Prepared: SQL built once).
+_held_all = Prepared(lambda employer_id: _held_query(employer_id).tuples())
+_unpaid_acks = Prepared(lambda employer_id, user_id: Acknowledgement.select(
+    Acknowledgement, CartItem.id.alias("cart_id"))
+    .join(CartItem, JOIN.LEFT_OUTER, on=(CartItem.acknowledgement == Acknowledgement.id)
+          & (CartItem.user == user_id) & (CartItem.employer == employer_id))
+    .where((Acknowledgement.employer == employer_id) & (Acknowledgement.status == "unpaid")
+           & Acknowledgement.number.is_null(False))
+    .order_by(Acknowledgement.month.desc(), Acknowledgement.kind, Acknowledgement.id).objects())
+_unpaid_notices = Prepared(lambda employer_id, user_id: FclbNotice.select(FclbNotice, CartItem.id.alias("cart_id"))
+                           .join(CartItem, JOIN.LEFT_OUTER, on=(CartItem.notice == FclbNotice.id)
+                                 & (CartItem.user == user_id) & (CartItem.employer == employer_id))
+                           .where((FclbNotice.employer == employer_id) & (FclbNotice.status == "unpaid"))
+                           .order_by(FclbNotice.id.desc()).objects())
+
+
 def _held(employer: Employer, ack_ids=None, notice_ids=None) -> tuple[dict, dict]:
     """The employer's acknowledgements and notices held by a live payment (items in state open), each with
     that payment's (order no., channel); only among `ack_ids` and `notice_ids` when given."""
-    query = (PaymentItem.select(PaymentItem.acknowledgement, PaymentItem.notice, PaymentAttempt.order_no,
-                                PaymentAttempt.channel).join(PaymentAttempt)
-             .where((PaymentItem.state == "open") & (PaymentAttempt.employer == employer)))
-    if ack_ids is not None:
-        query = query.where(PaymentItem.acknowledgement.in_(ack_ids or [0]) | PaymentItem.notice.in_(notice_ids or [0]))
+    if ack_ids is None:
+        rows = _held_all(employer.id)
+    else:
+        rows = _held_query(employer.id).where(PaymentItem.acknowledgement.in_(ack_ids or [0])
+                                              | PaymentItem.notice.in_(notice_ids or [0])).tuples()
     acks, notices = {}, {}
-    for ack_id, notice_id, order_no, channel in query.tuples():
+    for ack_id, notice_id, order_no, channel in rows:
         if ack_id:
             acks[ack_id] = (order_no, channel)
         if notice_id:
@@ -59,16 +81,8 @@ def payable(employer: Employer, user: User) -> list[Payable]:
     """Everything this employer can pay now: unpaid ACR/ECRs (newest month first) and unpaid notices, each
     marked when it is in this user's cart or held by a payment in flight (three queries in all)."""
     held_acks, held_notices = _held(employer)
-    mine = (CartItem.user == user) & (CartItem.employer == employer)
-    acks = (Acknowledgement.select(Acknowledgement, CartItem.id.alias("cart_id"))
-            .join(CartItem, JOIN.LEFT_OUTER, on=(CartItem.acknowledgement == Acknowledgement.id) & mine)
-            .where((Acknowledgement.employer == employer) & (Acknowledgement.status == "unpaid")
-                   & Acknowledgement.number.is_null(False))
-            .order_by(Acknowledgement.month.desc(), Acknowledgement.kind, Acknowledgement.id).objects())
-    notices = (FclbNotice.select(FclbNotice, CartItem.id.alias("cart_id"))
-               .join(CartItem, JOIN.LEFT_OUTER, on=(CartItem.notice == FclbNotice.id) & mine)
-               .where((FclbNotice.employer == employer) & (FclbNotice.status == "unpaid"))
-               .order_by(FclbNotice.id.desc()).objects())
+    acks = _unpaid_acks(employer.id, user.id)
+    notices = _unpaid_notices(employer.id, user.id)
     return ([Payable(a.number, a.kind, a.month, a.type, a.amount, acknowledgement_id=a.id, in_flight=a.id in held_acks,
                      in_cart=a.cart_id is not None, submission_id=a.submission_id, held_by=held_acks.get(a.id))
              for a in acks]

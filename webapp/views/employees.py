@@ -9,7 +9,7 @@ from webapp.clock import malaysia_today
 from webapp.forms.registration import TerminationForm
 from webapp.i18n import translate_error
 from webapp.parsing import parse_page
-from webapp.rendering import form_errors, render
+from webapp.rendering import form_errors, link_around, render
 from webapp.services import audit as audit_service
 from webapp.services import employees as service
 from webapp.tenancy import with_employer
@@ -31,7 +31,7 @@ def index(employer):
     query, status, page = _filters()
     result = service.search(employer, query, status, page)
     return render("employees/index.html", "results", employer=employer, result=result, query=query,
-                  status_filter=status)
+                  status_filter=status, terminate_link=link_around("employees.terminate", "employment_id"))
 
 
 @bp.get("/export.csv")

@@ -11,6 +11,7 @@ from flask_babel import gettext
 from flask_login import current_user
 
 from core.errors import N_, AssistError, NotFound
+from webapp.forms import TokenOnly
 from webapp.forms.auth import PlainForm
 from webapp.i18n import translate_error
 from webapp.parsing import parse_page
@@ -47,7 +48,7 @@ def index(employer):
     in_cart = [item for item in payable if item.in_cart]
     return render("payment/index.html", employer=employer, rows=payable[(page - 1) * PER_PAGE:page * PER_PAGE],
                   first=(page - 1) * PER_PAGE, page=page, pages=pages, count=len(payable),
-                  total=cart.total(payable), form=PlainForm(), cart_items=in_cart, cart_total=cart.total(in_cart))
+                  total=cart.total(payable), form=TokenOnly(), cart_items=in_cart, cart_total=cart.total(in_cart))
 
 
 def _after_cart_change(employer, error: str | None = None, template="payment/index.html", back=None):
