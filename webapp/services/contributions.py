@@ -319,7 +319,7 @@ def follow_registrations(submission: Submission) -> bool:
 
     Reads first and takes the write lock only when something changed, so showing a draft costs no lock.
     """
-    if not any(drafts.differences(submission)):
+    if not drafts.differs(submission):
         return False
     with locked():
         if Submission.select(Submission.status).where(Submission.id == submission.id).scalar() not in (

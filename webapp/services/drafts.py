@@ -16,7 +16,7 @@ These functions run inside the caller's locked transaction; they are the contrib
 
 from datetime import date
 
-from peewee import JOIN, fn
+from peewee import JOIN, Select, fn
 
 from core import contributions as rules
 from core.money import from_sen, sen
@@ -148,10 +148,14 @@ def _has_line(submission_id):
 # The three reads of `differences`, run before every draft page is shown: prepared (their SQL is built once).
 _missing = Prepared(lambda submission_id, employer_id, month, after: employments_in(employer_id, month, after)
                     .where(~fn.EXISTS(_has_line(submission_id))))
-_gone = Prepared(lambda submission_id, employer_id, month, after: SubmissionLine.select(SubmissionLine.id).join(
-    Employment, JOIN.LEFT_OUTER, on=((SubmissionLine.employment == Employment.id)
-                                     & _working_in(employer_id, month, after)))
-    .where((SubmissionLine.submission == submission_id) & Employment.id.is_null()))
+def _gone_query(submission_id, employer_id, month, after):
+    return (SubmissionLine.select(SubmissionLine.id)
+            .join(Employment, JOIN.LEFT_OUTER, on=((SubmissionLine.employment == Employment.id)
+                                                  & _working_in(employer_id, month, after)))
+            .where((SubmissionLine.submission == submission_id) & Employment.id.is_null()))
+
+
+_gone = Prepared(_gone_query)
 
 
 def _restated_query(submission_id, month, after):
@@ -164,6 +168,23 @@ def _restated_query(submission_id, month, after):
 
 
 _restated = Prepared(_restated_query)
+
+
+def _differs_query(submission_id, employer_id, month, after):
+    missing = Employment.select(Employment.id).where(_working_in(employer_id, month, after)
+                                                     & ~fn.EXISTS(_has_line(submission_id)))
+    gone = _gone_query(submission_id, employer_id, month, after)
+    return Select(columns=[fn.EXISTS(missing) | fn.EXISTS(gone)
+                           | fn.EXISTS(_restated_query(submission_id, month, after))]).bind(database).tuples()
+
+
+_differs = Prepared(_differs_query)
+
+
+def differs(submission: Submission) -> bool:
+    """Whether `differences` would find anything: one query, run before every draft page is shown."""
+    month, employer, after = submission.month, submission.employer_id, add_months(submission.month, 1)
+    return bool(_differs(submission.id, employer, month, after)[0][0])
 
 
 def differences(submission: Submission) -> tuple[list, list, list]:
