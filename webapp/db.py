@@ -139,7 +139,7 @@ def _constants_written_in(sql: str, params: list) -> tuple[str, list]:
         if type(param) is str:
             text.append("'" + param.replace("'", "''") + "'")
         elif type(param) is int:
-            text.append(str(param))
+            text.append(str(param) if param >= 0 else f"({param})")  # never "--", which starts an SQL comment
         else:
             text.append("?")
             kept.append(param)

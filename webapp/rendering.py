@@ -14,15 +14,13 @@ _links: dict = {}
 
 
 def link(endpoint: str, **values) -> str:
-    """`url_for` for the links pages repeat (the menu, the header, a page's buttons), without its cost (about
-    10 us a call, and the header alone has fifteen). A link with one int value (an id) is written into the
+    """`url_for` for the links pages repeat (the menu, the header, a page's buttons and rows), without its
+    cost (about 10 us a call, and the header alone has fifteen). Int values (ids) are written into the
     endpoint's pattern, built once; other values must be fixed ones (never from the request), as each
     combination is kept."""
-    if len(values) == 1:
-        ((key, value),) = values.items()
-        if type(value) is int:
-            before, after = _pattern(request.script_root, endpoint, key)
-            return f"{before}{value}{after}"
+    if values and all(type(value) is int for value in values.values()):
+        pieces, tail, keys = _pattern(request.script_root, endpoint, tuple(values))
+        return "".join([f"{piece}{values[key]}" for piece, key in zip(pieces, keys, strict=True)]) + tail
     key = (request.script_root, endpoint, *sorted(values.items()))
     url = _links.get(key)
     if url is None:
@@ -32,19 +30,30 @@ def link(endpoint: str, **values) -> str:
     return url
 
 
-def _pattern(script_root: str, endpoint: str, key: str) -> tuple[str, str]:
-    found = _links.get((script_root, endpoint, key))
-    if found is None:
-        found = _links[(script_root, endpoint, key)] = link_around(endpoint, key)
-    return found
-
-
 def link_around(endpoint: str, key: str, **values) -> tuple[str, str]:
-    """The link to `endpoint` cut where the int `key` goes: (before, after). A list writes
-    `before ~ row.id ~ after` in each row instead of calling url_for once a row."""
-    marker = 8_191_819_181
-    before, _, after = url_for(endpoint, **{key: marker}, **values).partition(str(marker))
+    """The link to `endpoint` (int `values`) cut where the int `key` goes: (before, after). A list writes
+    `before ~ row.id ~ after` in each row."""
+    marker = _MARKER - 1
+    before, _, after = link(endpoint, **{key: marker}, **values).partition(str(marker))
     return before, after
+
+
+_MARKER = 8_191_819_181  # an id no table reaches, to find where the ids go in a link
+
+
+def _pattern(script_root: str, endpoint: str, keys: tuple) -> tuple[tuple, str, tuple]:
+    """(the pieces before each id, what follows the last, the keys in the order they appear), built once."""
+    found = _links.get((script_root, endpoint, keys))
+    if found is None:
+        markers = {key: str(_MARKER + n) for n, key in enumerate(keys)}
+        rest = url_for(endpoint, **{key: int(marker) for key, marker in markers.items()})
+        order = tuple(sorted(keys, key=lambda key: rest.index(markers[key])))
+        pieces = []
+        for key in order:
+            piece, _, rest = rest.partition(markers[key])
+            pieces.append(piece)
+        found = _links[(script_root, endpoint, keys)] = (tuple(pieces), rest, order)
+    return found
 
 
 class QuickContext(Context):

@@ -43,10 +43,11 @@ def test_a_quote_in_a_constant_or_an_argument_is_kept_as_it_is(app):
 def test_only_the_builds_plain_constants_are_written_into_sqlite_sql(app):
     slot = Value(_Slot(0), converter=False)
     with database.connection_context():
-        sql, params = _constants_written_in("a = ? AND b = ? AND c = ? AND d = ?", ["it's", slot, 3, True])
+        sql, params = _constants_written_in("a = ? AND b = ? AND c = ? AND d = ? AND e = -?",
+                                            ["it's", slot, 3, True, -2])
         if is_sqlite():
-            assert sql == "a = 'it''s' AND b = ? AND c = 3 AND d = ?"
+            assert sql == "a = 'it''s' AND b = ? AND c = 3 AND d = ? AND e = -(-2)"
             assert params == [slot, True]
         else:  # PostgreSQL plans a bound value once: the SQL stays as peewee wrote it
-            assert (sql, params) == ("a = ? AND b = ? AND c = ? AND d = ?", ["it's", slot, 3, True])
+            assert params == ["it's", slot, 3, True, -2] and "?" in sql
         assert _constants_written_in("a = '?' AND b = ?", ["x"]) == ("a = '?' AND b = ?", ["x"])

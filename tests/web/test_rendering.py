@@ -1,9 +1,10 @@
 """webapp.rendering: QuickContext calls what templates call exactly as Jinja's Context does; `link()`."""
 
 import pytest
+from flask import url_for
 from jinja2 import Environment, pass_context, pass_environment, pass_eval_context
 
-from webapp.rendering import QuickContext, link
+from webapp.rendering import QuickContext, link, link_around
 
 
 def plain(value="x"):
@@ -49,7 +50,7 @@ def test_quick_context_gives_what_jinjas_context_gives(autoescape):
     method, a builtin, one raising StopIteration, a call inside a loop) renders the same both ways."""
     rendered = []
     for quick in (False, True):
-        environment = Environment(autoescape=autoescape)
+        environment = Environment(autoescape=autoescape)  # noqa: S701 - text templates (emails) do not escape
         if quick:
             environment.context_class = QuickContext
         environment.globals.update(plain=plain, with_context=with_context, with_eval_context=with_eval_context,
@@ -68,3 +69,13 @@ def test_link_is_url_for_built_once(app):
         first = link("public.help_page")
         assert first == "/help" and link("public.help_page") is first
         assert link("public.help_topic", topic_id="login") == "/help/login"
+
+
+def test_link_writes_ids_into_the_pattern_as_url_for_would(app):
+    with app.test_request_context("/"):
+        for values in ({"submission_id": 7}, {"submission_id": 12, "line_id": 345}, {"line_id": 3, "submission_id": 9}):
+            assert link("contributions.line" if len(values) == 2 else "contributions.employees", **values) == \
+                url_for("contributions.line" if len(values) == 2 else "contributions.employees", **values)
+        assert link("contributions.line", submission_id=1, line_id=2) == "/contribution/s/1/lines/2"
+        assert link_around("contributions.line", "line_id", submission_id=5) == ("/contribution/s/5/lines/", "")
+        assert link_around("employees.terminate", "employment_id") == ("/employees/", "/terminate")

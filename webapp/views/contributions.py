@@ -17,7 +17,7 @@ from webapp.forms.auth import PlainForm
 from webapp.forms.contributions import ConfirmForm, LineForm, MonthForm, UploadForm
 from webapp.i18n import translate, translate_error
 from webapp.parsing import parse_id, parse_month, parse_page
-from webapp.rendering import form_errors, go, link_around, render, wants_partial
+from webapp.rendering import form_errors, go, link, link_around, render, wants_partial
 from webapp.services import acknowledgements, bills, contributions, spreadsheets, textfiles
 from webapp.services import audit as audit_service
 from webapp.tenancy import with_employer
@@ -91,7 +91,7 @@ def open_month(employer, scheme: str):
 def _row_links(submission) -> dict:
     """The links every row of the month's page needs, built once: the month's page and the beginnings of the
     pencil's and the calculator's links, which end with the line's id (url_for costs 10 us, three a row)."""
-    return {"month_url": url_for("contributions.employees", submission_id=submission.id),
+    return {"month_url": link("contributions.employees", submission_id=submission.id),
             "line_url": link_around("contributions.line", "line_id", submission_id=submission.id)[0],
             "how_url": link_around("calculator.line", "line_id", submission_id=submission.id)[0]}
 

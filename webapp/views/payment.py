@@ -6,9 +6,10 @@ without JavaScript the same forms post and come back here.
 
 import math
 
-from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask import Blueprint, abort, flash, make_response, redirect, request, url_for
 from flask_babel import gettext
 from flask_login import current_user
+from jinja2_fragments.flask import render_block
 
 from core.errors import N_, AssistError, NotFound
 from webapp.forms import TokenOnly
@@ -99,7 +100,8 @@ def remove_from_cart(employer):
 @bp.get("/cart/badge")
 @with_employer
 def badge(employer):
-    return render("payment/_badge.html", employer=employer)
+    """The header's CART badge (block `badge` of every page), refreshed when the cart changes."""
+    return make_response(render_block("base.html", "badge", employer=employer))
 
 
 @bp.get("/summary")
