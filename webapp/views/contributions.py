@@ -9,33 +9,25 @@ from flask_login import current_user
 from jinja2_fragments.flask import render_blocks
 
 from core.contributions import LINE_STATUSES, TYPES
-from core.errors import N_, AssistError, NotFound
+from core.errors import AssistError, NotFound
 from webapp.clock import malaysia_today
 from webapp.errors import render_error
 from webapp.forms import TokenOnly
 from webapp.forms.auth import PlainForm
 from webapp.forms.contributions import ConfirmForm, LineForm, MonthForm, UploadForm
-from webapp.i18n import translate, translate_error
+from webapp.i18n import translate_error
 from webapp.parsing import parse_id, parse_month, parse_page
-from webapp.rendering import form_errors, go, link, link_around, render, wants_partial
+from webapp.rendering import form_errors, go, render, wants_partial
 from webapp.services import acknowledgements, bills, contributions, spreadsheets, textfiles
 from webapp.services import audit as audit_service
 from webapp.tenancy import with_employer
-from webapp.views import safe_next
+from webapp.views import month_rows, safe_next
 from webapp.views.files import attachment
 
 bp = Blueprint("contributions", __name__, url_prefix="/contribution")
 bp.add_app_template_global(LINE_STATUSES, "status_labels")
 bp.add_app_template_global(TYPES, "types")
-LINE_HEADINGS = {"status": N_("Status"), "salary": N_("Salary (RM)"), "amount": N_("Amount (RM)"),
-                 "how": N_("How is this amount made?"), "not_counted": N_("not counted until you accept it")}
-
-
-@bp.app_template_global()
-def line_headings() -> dict:
-    """The column names every row of the month's page repeats (a phone shows them beside each value, and
-    the pencil's form as its labels), translated once for the page instead of in every row."""
-    return {key: translate(text) for key, text in LINE_HEADINGS.items()}
+bp.add_app_template_global(month_rows.line_headings, "line_headings")
 SCHEME_NAMES = {"combined": "SOCSO + EIS", "socso": "SOCSO", "eis": "EIS"}
 
 
@@ -88,14 +80,6 @@ def open_month(employer, scheme: str):
     return redirect(url_for("contributions.pending", scheme=scheme), 303)
 
 
-def _row_links(submission) -> dict:
-    """The links every row of the month's page needs, built once: the month's page and the beginnings of the
-    pencil's and the calculator's links, which end with the line's id (url_for costs 10 us, three a row)."""
-    return {"month_url": link("contributions.employees", submission_id=submission.id),
-            "line_url": link_around("contributions.line", "line_id", submission_id=submission.id)[0],
-            "how_url": link_around("calculator.line", "line_id", submission_id=submission.id)[0]}
-
-
 def _paging():
     return parse_page(request.args.get("page")), 50 if request.args.get("per") == "50" else 10
 
@@ -112,7 +96,7 @@ def employees(employer, submission_id: int):
     return render("contributions/employees.html", "lines", employer=employer, submission=submission,
                   scheme_name=SCHEME_NAMES[_scheme(submission)], rows=contributions.lines(submission, page, per_page),
                   figures=figures, page=min(page, pages), pages=pages, per_page=per_page, form=TokenOnly(),
-                  offset=(min(page, pages) - 1) * per_page, **_row_links(submission))
+                  offset=(min(page, pages) - 1) * per_page, **month_rows.links(submission))
 
 
 @bp.get("/s/<int:submission_id>/totals")
@@ -165,7 +149,7 @@ def line(employer, submission_id: int, line_id: int):
     editing = not saved and (request.method == "POST" or "edit" in request.args)
     number = _row_number(request.values.get("number"))
     context = {"submission": submission, "rows": [row], "offset": number - 1, "line_form": form,
-               "edit_id": row.id if editing else None, "back": back, **_row_links(submission)}
+               "edit_id": row.id if editing else None, "back": back, **month_rows.links(submission)}
     status = 422 if request.method == "POST" and not saved else 200
     if wants_partial():
         if saved:
