@@ -72,6 +72,9 @@ def test_a_reminder_reaches_the_smtp_server_in_the_members_language_until_they_t
     context = browser.new_context(base_url=base_url, **PHONE_360)
     page = context.new_page()
     log_in(page, MEMBER, DEMO_PASSWORD)
+    # LOGIN was pressed; the login page has a BM link too, so wait for the dashboard before pressing BM (on a
+    # loaded machine the click once landed on the login page, and the dashboard's link never came)
+    expect(page.get_by_role("link", name="MY SITES")).to_be_visible()
     page.get_by_role("link", name="BM", exact=True).click()  # the member's language, for the emails too
     page.get_by_role("link", name="Peringatan emel").click()
     expect(page.get_by_role("heading", name="Peringatan emel")).to_be_visible()
