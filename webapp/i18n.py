@@ -98,24 +98,19 @@ def _catalogue():
 
 
 def _gettext_from(catalogue):
-    """`_()` for templates with Jinja's newstyle rules (always %-formatted, values escaped); `catalogue()`
-    gives the translations to use."""
+    """`_()` for templates rendered outside a request's render (macros imported without context, emails):
+    `catalogue()` gives the translations to use at each call."""
 
     @pass_eval_context
     def template_gettext(eval_ctx, string: str, **variables) -> str:
-        translations = catalogue()
-        if not variables and eval_ctx.autoescape:  # most calls: a label, the same on every page
-            return _plain_labels(translations).get(string) or _plain_label(translations, string)
-        text = translations.ugettext(string)
-        if eval_ctx.autoescape:
-            text = Markup(text)  # noqa: S704 - our catalogue's text, as Jinja's own newstyle gettext does
-        return text % variables
+        return _bound_gettext(catalogue())(eval_ctx, string, **variables)
 
     return template_gettext
 
 
 def _bound_gettext(translations):
-    """`_()` for one render, bound to the request's catalogue and its translated labels."""
+    """`_()` for one render, with Jinja's newstyle rules (always %-formatted, values escaped), bound to the
+    request's catalogue and its translated labels."""
     labels = _plain_labels(translations)
 
     @pass_eval_context
